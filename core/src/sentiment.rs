@@ -1,0 +1,327 @@
+//! Offline sentiment scoring.
+//!
+//! English uses VADER (the `vader-parity` crate, output-identical to Python vaderSentiment 3.3.2).
+//! Every score is a compound value in [-1, 1] that maps to the API's five classes and to the
+//! integer -2..2 the API uses in `result.sentiment`:
+//!
+//! | compound `c`          | class           | value |
+//! |-----------------------|-----------------|-------|
+//! | `c <= -0.6`           | very negative   | -2    |
+//! | `-0.6 < c <= -0.05`   | negative        | -1    |
+//! | `-0.05 < c < 0.05`    | neutral         | 0     |
+//! | `0.05 <= c < 0.6`     | positive        | 1     |
+//! | `c >= 0.6`            | very positive   | 2     |
+//!
+//! The ±0.05 bounds are VADER's own neutral band; ±0.6 splits the strong from the mild.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use vader_parity::SentimentIntensityAnalyzer;
+
+use crate::error::Error;
+
+/// The API's five sentiment classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SentimentClass {
+    /// -2
+    VeryNegative,
+    /// -1
+    Negative,
+    /// 0
+    Neutral,
+    /// 1
+    Positive,
+    /// 2
+    VeryPositive,
+}
+
+impl SentimentClass {
+    /// All classes from very negative to very positive.
+    pub const ALL: [SentimentClass; 5] = [
+        SentimentClass::VeryNegative,
+        SentimentClass::Negative,
+        SentimentClass::Neutral,
+        SentimentClass::Positive,
+        SentimentClass::VeryPositive,
+    ];
+
+    /// The integer the API uses (-2..2).
+    pub fn value(self) -> i8 {
+        match self {
+            SentimentClass::VeryNegative => -2,
+            SentimentClass::Negative => -1,
+            SentimentClass::Neutral => 0,
+            SentimentClass::Positive => 1,
+            SentimentClass::VeryPositive => 2,
+        }
+    }
+
+    /// The class for an API integer. Values outside -2..2 are clamped.
+    pub fn from_value(v: i64) -> SentimentClass {
+        match v {
+            i64::MIN..=-2 => SentimentClass::VeryNegative,
+            -1 => SentimentClass::Negative,
+            0 => SentimentClass::Neutral,
+            1 => SentimentClass::Positive,
+            _ => SentimentClass::VeryPositive,
+        }
+    }
+
+    /// The class for a compound score in [-1, 1] (see the module table).
+    pub fn from_compound(c: f64) -> SentimentClass {
+        if c <= -0.6 {
+            SentimentClass::VeryNegative
+        } else if c <= -0.05 {
+            SentimentClass::Negative
+        } else if c < 0.05 {
+            SentimentClass::Neutral
+        } else if c < 0.6 {
+            SentimentClass::Positive
+        } else {
+            SentimentClass::VeryPositive
+        }
+    }
+
+    /// The name used in filters and docs: `very negative`, `negative`, ... (space-separated).
+    pub fn filter_name(self) -> &'static str {
+        match self {
+            SentimentClass::VeryNegative => "very negative",
+            SentimentClass::Negative => "negative",
+            SentimentClass::Neutral => "neutral",
+            SentimentClass::Positive => "positive",
+            SentimentClass::VeryPositive => "very positive",
+        }
+    }
+
+    /// A snake_case name for bindings and JSON: `very_negative`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SentimentClass::VeryNegative => "very_negative",
+            SentimentClass::Negative => "negative",
+            SentimentClass::Neutral => "neutral",
+            SentimentClass::Positive => "positive",
+            SentimentClass::VeryPositive => "very_positive",
+        }
+    }
+
+    /// Parse a filter name (`very negative`) or any spelling of it (`very_negative`,
+    /// `very-negative`, `VeryNegative`, `-2`).
+    pub fn parse(text: &str) -> Result<SentimentClass, Error> {
+        let norm: String = text
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-' | '+'))
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        let by_name = match norm.as_str() {
+            "verynegative" => Some(SentimentClass::VeryNegative),
+            "negative" => Some(SentimentClass::Negative),
+            "neutral" => Some(SentimentClass::Neutral),
+            "positive" => Some(SentimentClass::Positive),
+            "verypositive" => Some(SentimentClass::VeryPositive),
+            _ => None,
+        };
+        if let Some(c) = by_name {
+            return Ok(c);
+        }
+        match text.trim().parse::<i64>() {
+            Ok(v) if (-2..=2).contains(&v) => Ok(SentimentClass::from_value(v)),
+            _ => Err(Error::validation(format!(
+                "unknown sentiment '{text}' (expected very negative, negative, neutral, positive, very positive or -2..2)"
+            ))),
+        }
+    }
+
+    /// The class for an exact filter segment (after decoding), if it is one.
+    pub(crate) fn from_filter_name(seg: &str) -> Option<SentimentClass> {
+        SentimentClass::ALL
+            .into_iter()
+            .find(|c| c.filter_name() == seg)
+    }
+}
+
+impl fmt::Display for SentimentClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.filter_name())
+    }
+}
+
+/// The language of a text to score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Language {
+    /// Detect the language (see [`detect_language`]).
+    #[default]
+    Auto,
+    /// English (VADER).
+    English,
+    /// Dutch.
+    Dutch,
+}
+
+impl Language {
+    /// Parse `auto`, `en`/`english`, `nl`/`dutch` (case-insensitive).
+    pub fn parse(text: &str) -> Result<Language, Error> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "auto" | "" => Ok(Language::Auto),
+            "en" | "english" | "eng" => Ok(Language::English),
+            "nl" | "dutch" | "nld" | "nederlands" => Ok(Language::Dutch),
+            other => Err(Error::validation(format!(
+                "unknown language '{other}' (expected auto, en or nl)"
+            ))),
+        }
+    }
+
+    /// The ISO 639-1 code (`en`, `nl`) or `auto`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Auto => "auto",
+            Language::English => "en",
+            Language::Dutch => "nl",
+        }
+    }
+}
+
+/// A sentiment score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    /// Compound score in [-1, 1].
+    pub compound: f64,
+    /// Proportion of negative tokens (VADER) or 0 where the scorer has none.
+    pub negative: f64,
+    /// Proportion of neutral tokens.
+    pub neutral: f64,
+    /// Proportion of positive tokens.
+    pub positive: f64,
+    /// The five-class label.
+    pub class: SentimentClass,
+    /// The language that was used to score.
+    pub language: Language,
+}
+
+impl Score {
+    /// The API integer (-2..2).
+    pub fn value(&self) -> i8 {
+        self.class.value()
+    }
+}
+
+fn vader() -> &'static SentimentIntensityAnalyzer {
+    static VADER: OnceLock<SentimentIntensityAnalyzer> = OnceLock::new();
+    VADER.get_or_init(SentimentIntensityAnalyzer::new)
+}
+
+/// Score English text with VADER.
+pub fn score_english(text: &str) -> Score {
+    let s = vader().polarity_scores(text);
+    Score {
+        compound: s.compound,
+        negative: s.neg,
+        neutral: s.neu,
+        positive: s.pos,
+        class: SentimentClass::from_compound(s.compound),
+        language: Language::English,
+    }
+}
+
+/// Score a text in the given language (`Auto` detects it).
+pub fn score_in(text: &str, language: Language) -> Score {
+    let lang = match language {
+        Language::Auto => detect_language(text),
+        l => l,
+    };
+    match lang {
+        Language::Dutch => crate::sentiment_nl::score_dutch(text),
+        _ => score_english(text),
+    }
+}
+
+/// Score a text, detecting its language.
+pub fn score(text: &str) -> Score {
+    score_in(text, Language::Auto)
+}
+
+/// Score many texts (same as calling [`score_in`] on each, in order).
+pub fn score_many<S: AsRef<str>>(texts: &[S], language: Language) -> Vec<Score> {
+    texts.iter().map(|t| score_in(t.as_ref(), language)).collect()
+}
+
+/// Detect English or Dutch by counting common function words of each language (a documented
+/// heuristic: ties and texts with neither go to English).
+pub fn detect_language(text: &str) -> Language {
+    const NL: &[&str] = &[
+        "de", "het", "een", "en", "van", "ik", "je", "jij", "niet", "is", "dat", "die", "met",
+        "voor", "op", "zijn", "mijn", "maar", "wel", "geen", "al", "nog", "ook", "bij", "er",
+        "naar", "wat", "heb", "hebben", "jullie", "u", "uw", "mij", "we", "wij", "ze", "zo",
+        "echt", "heel", "erg", "nu", "weer", "dit", "deze", "om", "te", "aan", "door", "kan",
+        "moet", "werkt", "internet", "bedankt", "dank", "goed", "slecht", "alweer", "waarom",
+    ];
+    const EN: &[&str] = &[
+        "the", "a", "an", "and", "of", "i", "you", "not", "is", "that", "this", "with", "for",
+        "on", "my", "but", "no", "it", "to", "are", "was", "have", "has", "your", "me", "we",
+        "they", "so", "very", "really", "just", "now", "again", "why", "what", "can", "thanks",
+        "thank", "good", "bad", "works", "be", "at", "in", "from", "still", "all",
+    ];
+    let mut nl = 0usize;
+    let mut en = 0usize;
+    for word in text
+        .split(|c: char| !c.is_alphabetic() && c != '\'')
+        .filter(|w| !w.is_empty())
+    {
+        let w = word.to_lowercase();
+        if NL.contains(&w.as_str()) {
+            nl += 1;
+        }
+        if EN.contains(&w.as_str()) {
+            en += 1;
+        }
+    }
+    if nl > en {
+        Language::Dutch
+    } else {
+        Language::English
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_matches_vader_reference_values() {
+        // Reference values from vaderSentiment 3.3.2's README.
+        let s = score_in("VADER is smart, handsome, and funny.", Language::English);
+        assert!((s.compound - 0.8316).abs() < 1e-4, "{}", s.compound);
+        assert_eq!(s.class, SentimentClass::VeryPositive);
+        let s = score_in("The book was kind of good.", Language::English);
+        assert!((s.compound - 0.3832).abs() < 1e-4, "{}", s.compound);
+        assert_eq!(s.class, SentimentClass::Positive);
+    }
+
+    #[test]
+    fn class_bins() {
+        assert_eq!(SentimentClass::from_compound(-0.6), SentimentClass::VeryNegative);
+        assert_eq!(SentimentClass::from_compound(-0.05), SentimentClass::Negative);
+        assert_eq!(SentimentClass::from_compound(0.0), SentimentClass::Neutral);
+        assert_eq!(SentimentClass::from_compound(0.05), SentimentClass::Positive);
+        assert_eq!(SentimentClass::from_compound(0.6), SentimentClass::VeryPositive);
+        for c in SentimentClass::ALL {
+            assert_eq!(SentimentClass::from_value(c.value().into()), c);
+            assert_eq!(SentimentClass::parse(c.filter_name()).unwrap(), c);
+            assert_eq!(SentimentClass::parse(c.as_str()).unwrap(), c);
+        }
+        assert!(SentimentClass::parse("meh").is_err());
+    }
+
+    #[test]
+    fn detects_dutch() {
+        assert_eq!(
+            detect_language("Mijn internet werkt alweer niet, dit is echt slecht"),
+            Language::Dutch
+        );
+        assert_eq!(
+            detect_language("My internet is down again, this is really bad"),
+            Language::English
+        );
+    }
+}
