@@ -55,7 +55,7 @@ fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
     LEX.get_or_init(|| {
         let mut sums: HashMap<String, (f64, u32)> = HashMap::new();
-        for tag in LEXICON_XML.split("<word ").skip(1) {
+        for tag in LEXICON_XML.split("<word").skip(1) {
             let (Some(form), Some(pol)) = (attr(tag, "form"), attr(tag, "polarity")) else {
                 continue;
             };
