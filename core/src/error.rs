@@ -128,9 +128,12 @@ pub struct ErrorBody {
     pub info: String,
 }
 
-/// The error of every fallible operation in this crate.
+/// The error of every fallible operation in this crate (boxed: one pointer wide).
 #[derive(Clone)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Clone)]
+struct Inner {
     kind: ErrorKind,
     message: String,
     status: Option<u16>,
@@ -143,7 +146,7 @@ pub struct Error {
 impl Error {
     /// A new error of a kind with a message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(Inner {
             kind,
             message: crate::redact::scrub(&message.into()),
             status: None,
@@ -151,7 +154,7 @@ impl Error {
             retry_after: None,
             body: None,
             messages: Vec::new(),
-        }
+        }))
     }
 
     /// A validation error (bad input).
@@ -171,30 +174,30 @@ impl Error {
 
     /// Set the HTTP status.
     pub fn with_status(mut self, status: u16) -> Error {
-        self.status = Some(status);
+        self.0.status = Some(status);
         self
     }
 
     /// Set the request id.
     pub fn with_request_id(mut self, id: Option<String>) -> Error {
         if id.is_some() {
-            self.request_id = id;
+            self.0.request_id = id;
         }
         self
     }
 
     /// Set the retry-after hint.
     pub fn with_retry_after(mut self, d: Option<Duration>) -> Error {
-        self.retry_after = d;
+        self.0.retry_after = d;
         self
     }
 
     /// Attach the error body.
     pub fn with_body(mut self, body: ErrorBody) -> Error {
-        if self.request_id.is_none() && !body.transaction_id.is_empty() {
-            self.request_id = Some(body.transaction_id.clone());
+        if self.0.request_id.is_none() && !body.transaction_id.is_empty() {
+            self.0.request_id = Some(body.transaction_id.clone());
         }
-        self.body = Some(ErrorBody {
+        self.0.body = Some(ErrorBody {
             message: crate::redact::scrub(&body.message),
             info: crate::redact::scrub(&body.info),
             ..body
@@ -204,42 +207,42 @@ impl Error {
 
     /// Attach envelope messages.
     pub fn with_messages(mut self, messages: Vec<ApiMessage>) -> Error {
-        self.messages = messages;
+        self.0.messages = messages;
         self
     }
 
     /// The kind.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
     /// The message (the server's message where there was one).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
     /// The HTTP status, if a response was received.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
     /// The request id, if known.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
     /// How long the server asked to wait before retrying.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
     /// The error body, for non-2xx responses that had one.
     pub fn body(&self) -> Option<&ErrorBody> {
-        self.body.as_ref()
+        self.0.body.as_ref()
     }
     /// The envelope's messages, for backend validation failures.
     pub fn messages(&self) -> &[ApiMessage] {
-        &self.messages
+        &self.0.messages
     }
     /// Whether retrying the same call later may succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(
-            self.kind,
+            self.0.kind,
             ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network
         )
     }
@@ -247,15 +250,15 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind)?;
-        if let Some(s) = self.status {
+        write!(f, "{}", self.0.kind)?;
+        if let Some(s) = self.0.status {
             write!(f, " (HTTP {s})")?;
         }
-        write!(f, ": {}", self.message)?;
-        if let Some(id) = &self.request_id {
+        write!(f, ": {}", self.0.message)?;
+        if let Some(id) = &self.0.request_id {
             write!(f, " [request id {id}]")?;
         }
-        if let Some(d) = self.retry_after {
+        if let Some(d) = self.0.retry_after {
             write!(f, " (retry after {:.1}s)", d.as_secs_f64())?;
         }
         Ok(())
@@ -265,13 +268,13 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("message", &self.message)
-            .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .field("retry_after", &self.retry_after)
-            .field("body", &self.body)
-            .field("messages", &self.messages)
+            .field("kind", &self.0.kind)
+            .field("message", &self.0.message)
+            .field("status", &self.0.status)
+            .field("request_id", &self.0.request_id)
+            .field("retry_after", &self.0.retry_after)
+            .field("body", &self.0.body)
+            .field("messages", &self.0.messages)
             .finish()
     }
 }

@@ -224,7 +224,11 @@ pub fn parse_datetime(text: &str) -> Result<DateTime<Utc>, Error> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(truncate_seconds(dt.with_timezone(&Utc)));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(t, fmt) {
             return Ok(truncate_seconds(naive.and_utc()));
         }
@@ -930,7 +934,10 @@ mod tests {
         let Some(Period::Range { start, end }) = f.period else {
             panic!("no range")
         };
-        assert_eq!(start, Utc.with_ymd_and_hms(2016, 6, 15, 23, 31, 27).unwrap());
+        assert_eq!(
+            start,
+            Utc.with_ymd_and_hms(2016, 6, 15, 23, 31, 27).unwrap()
+        );
         assert_eq!(end, Utc.with_ymd_and_hms(2016, 6, 22, 23, 59, 59).unwrap());
         assert!(Filter::parse("2016-06-22T23:59:59,2016-06-15T23:31:27").is_err());
     }
@@ -941,9 +948,8 @@ mod tests {
 
     fn arb_filter() -> impl Strategy<Value = Filter> {
         let sources = proptest::sample::subsequence(Source::ALL.to_vec(), 0..4).prop_shuffle();
-        let sentiment = proptest::option::of(proptest::sample::select(
-            SentimentClass::ALL.to_vec(),
-        ));
+        let sentiment =
+            proptest::option::of(proptest::sample::select(SentimentClass::ALL.to_vec()));
         let period = proptest::option::of(prop_oneof![
             Just(Period::Day),
             Just(Period::Week),
@@ -958,7 +964,10 @@ mod tests {
         let ids = proptest::collection::btree_set(any::<u64>(), 0..4);
         let nums = (
             proptest::option::of(any::<u64>()),
-            proptest::option::of(prop_oneof![Just(Order::MostRecent), Just(Order::LeastRecent)]),
+            proptest::option::of(prop_oneof![
+                Just(Order::MostRecent),
+                Just(Order::LeastRecent)
+            ]),
             proptest::option::of(any::<u64>()),
             proptest::option::of(prop_oneof![Just(NewResults::True), Just(NewResults::Reset)]),
             proptest::option::of(1u32..),

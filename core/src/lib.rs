@@ -34,3 +34,13 @@ pub use model::{
 };
 pub use redact::Secret;
 pub use sentiment::{Language, Score, SentimentClass};
+
+pub mod auth;
+pub mod client;
+pub mod paging;
+pub mod retry;
+pub mod transport;
+
+pub use client::{Cases, Client, ClientBuilder, Event, ReplyRequest, Results, Timeouts};
+pub use paging::{KeysetPager, NextPage, Pager, WatchOptions, Watcher};
+pub use retry::{Quota, RetryPolicy};

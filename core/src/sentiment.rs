@@ -243,7 +243,10 @@ pub fn score(text: &str) -> Score {
 
 /// Score many texts (same as calling [`score_in`] on each, in order).
 pub fn score_many<S: AsRef<str>>(texts: &[S], language: Language) -> Vec<Score> {
-    texts.iter().map(|t| score_in(t.as_ref(), language)).collect()
+    texts
+        .iter()
+        .map(|t| score_in(t.as_ref(), language))
+        .collect()
 }
 
 /// Detect English or Dutch by counting common function words of each language (a documented
@@ -300,11 +303,23 @@ mod tests {
 
     #[test]
     fn class_bins() {
-        assert_eq!(SentimentClass::from_compound(-0.6), SentimentClass::VeryNegative);
-        assert_eq!(SentimentClass::from_compound(-0.05), SentimentClass::Negative);
+        assert_eq!(
+            SentimentClass::from_compound(-0.6),
+            SentimentClass::VeryNegative
+        );
+        assert_eq!(
+            SentimentClass::from_compound(-0.05),
+            SentimentClass::Negative
+        );
         assert_eq!(SentimentClass::from_compound(0.0), SentimentClass::Neutral);
-        assert_eq!(SentimentClass::from_compound(0.05), SentimentClass::Positive);
-        assert_eq!(SentimentClass::from_compound(0.6), SentimentClass::VeryPositive);
+        assert_eq!(
+            SentimentClass::from_compound(0.05),
+            SentimentClass::Positive
+        );
+        assert_eq!(
+            SentimentClass::from_compound(0.6),
+            SentimentClass::VeryPositive
+        );
         for c in SentimentClass::ALL {
             assert_eq!(SentimentClass::from_value(c.value().into()), c);
             assert_eq!(SentimentClass::parse(c.filter_name()).unwrap(), c);

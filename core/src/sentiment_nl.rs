@@ -107,7 +107,10 @@ pub fn score_dutch(text: &str) -> Score {
             }
         }
         let window = i.saturating_sub(3)..i;
-        if words[window].iter().any(|n| NEGATIONS.contains(&n.as_str())) {
+        if words[window]
+            .iter()
+            .any(|n| NEGATIONS.contains(&n.as_str()))
+        {
             v *= -0.5;
         }
         if v > 0.0 {

@@ -1,0 +1,378 @@
+//! Paging: offset pages ([`Pager`]), `sinceId` keyset pages ([`KeysetPager`]) and polling for new
+//! results ([`Watcher`]).
+//!
+//! Each pager has an `async fn next_page()` (what the bindings wrap) and `into_stream()` (what
+//! Rust code uses). `uniqueId`s grow with time, which the keyset pager and the watcher rely on:
+//! `sinceId:X` asks for results with an id above `X`, oldest first.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use futures::Stream;
+
+use crate::client::Client;
+use crate::error::Result;
+use crate::filter::{Filter, Order};
+use crate::model::{Page, WebcareResult};
+
+fn flatten<P>(pager: P) -> impl Stream<Item = Result<WebcareResult>> + Send + 'static
+where
+    P: NextPage + Send + 'static,
+{
+    async_stream::stream! {
+        let mut pager = pager;
+        loop {
+            match pager.next_page().await {
+                Ok(Some(page)) => {
+                    for r in page.results {
+                        yield Ok(r);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    yield Err(e);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Something that yields pages.
+pub trait NextPage {
+    /// The next page, or `None` when done.
+    fn next_page(&mut self) -> impl std::future::Future<Output = Result<Option<Page>>> + Send;
+}
+
+/// Offset paging over every result of a filter.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    client: Client,
+    profile: String,
+    filter: Filter,
+    page_size: u32,
+    next_offset: u64,
+    remaining: Option<u64>,
+    done: bool,
+    pages: u64,
+    yielded: u64,
+}
+
+impl Pager {
+    pub(crate) fn new(
+        client: Client,
+        profile: &str,
+        filter: &Filter,
+        max_results: Option<u64>,
+    ) -> Pager {
+        let page_size = filter.limit.unwrap_or_else(|| client.page_size());
+        Pager {
+            next_offset: filter.offset.unwrap_or(0),
+            client,
+            profile: profile.to_string(),
+            filter: filter.clone(),
+            page_size,
+            remaining: max_results,
+            done: max_results == Some(0),
+            pages: 0,
+            yielded: 0,
+        }
+    }
+
+    /// Pages fetched so far.
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages
+    }
+
+    /// Results yielded so far.
+    pub fn results_yielded(&self) -> u64 {
+        self.yielded
+    }
+
+    /// The offset of the next page.
+    pub fn next_offset(&self) -> u64 {
+        self.next_offset
+    }
+
+    /// Whether the last page was reached.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// All pages as a stream of results.
+    pub fn into_stream(self) -> impl Stream<Item = Result<WebcareResult>> + Send + 'static {
+        flatten(self)
+    }
+}
+
+impl NextPage for Pager {
+    async fn next_page(&mut self) -> Result<Option<Page>> {
+        if self.done {
+            return Ok(None);
+        }
+        let size = match self.remaining {
+            Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
+            None => self.page_size,
+        };
+        let mut f = self.filter.clone();
+        f.limit = Some(size);
+        f.offset = Some(self.next_offset);
+        let mut page = self.client.results().search(&self.profile, &f).await?;
+        self.pages += 1;
+        let got = page.results.len() as u64;
+        if let Some(r) = self.remaining.as_mut() {
+            page.results
+                .truncate(usize::try_from(*r).unwrap_or(usize::MAX));
+            *r = r.saturating_sub(got);
+            if *r == 0 {
+                self.done = true;
+            }
+        }
+        if got < u64::from(size) {
+            self.done = true;
+        }
+        self.next_offset += got;
+        self.yielded += page.results.len() as u64;
+        if page.results.is_empty() {
+            self.done = true;
+            return Ok(None);
+        }
+        Ok(Some(page))
+    }
+}
+
+/// Keyset paging (`sinceId`), oldest first: every result after an id.
+#[derive(Debug, Clone)]
+pub struct KeysetPager {
+    client: Client,
+    profile: String,
+    filter: Filter,
+    page_size: u32,
+    last_id: u64,
+    remaining: Option<u64>,
+    done: bool,
+}
+
+impl KeysetPager {
+    pub(crate) fn new(
+        client: Client,
+        profile: &str,
+        filter: &Filter,
+        since_id: u64,
+        max_results: Option<u64>,
+    ) -> KeysetPager {
+        KeysetPager {
+            page_size: filter.limit.unwrap_or_else(|| client.page_size()),
+            client,
+            profile: profile.to_string(),
+            filter: filter.clone(),
+            last_id: since_id,
+            remaining: max_results,
+            done: max_results == Some(0),
+        }
+    }
+
+    /// The largest id seen (pass it as `since_id` to resume).
+    pub fn last_id(&self) -> u64 {
+        self.last_id
+    }
+
+    /// All pages as a stream of results.
+    pub fn into_stream(self) -> impl Stream<Item = Result<WebcareResult>> + Send + 'static {
+        flatten(self)
+    }
+
+    async fn fetch(&mut self) -> Result<Vec<WebcareResult>> {
+        let size = match self.remaining {
+            Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
+            None => self.page_size,
+        };
+        let mut f = self.filter.clone();
+        f.since_id = Some(self.last_id);
+        f.order = Some(Order::LeastRecent);
+        f.offset = None;
+        f.limit = Some(size);
+        let page = self.client.results().search(&self.profile, &f).await?;
+        let mut results = page.results;
+        // Defensive: keep only ids above the cursor, in ascending order, once each.
+        results.retain(|r| r.unique_id > self.last_id);
+        results.sort_by_key(|r| r.unique_id);
+        results.dedup_by_key(|r| r.unique_id);
+        if let Some(r) = self.remaining.as_mut() {
+            results.truncate(usize::try_from(*r).unwrap_or(usize::MAX));
+            *r = r.saturating_sub(results.len() as u64);
+            if *r == 0 {
+                self.done = true;
+            }
+        }
+        if let Some(last) = results.last() {
+            self.last_id = last.unique_id;
+        }
+        if (results.len() as u64) < u64::from(size) {
+            self.done = true;
+        }
+        Ok(results)
+    }
+}
+
+impl NextPage for KeysetPager {
+    async fn next_page(&mut self) -> Result<Option<Page>> {
+        if self.done {
+            return Ok(None);
+        }
+        let results = self.fetch().await?;
+        if results.is_empty() {
+            self.done = true;
+            return Ok(None);
+        }
+        Ok(Some(Page {
+            limit: self.page_size,
+            offset: 0,
+            total: None,
+            results,
+        }))
+    }
+}
+
+/// Options for [`Watcher`].
+#[derive(Debug, Clone, Default)]
+pub struct WatchOptions {
+    /// Resume after this id (exclusive). `None` starts after the newest result at the time of the
+    /// first poll (only results that arrive later are yielded).
+    pub since_id: Option<u64>,
+    /// The poll interval when there is nothing new (default: the client's).
+    pub poll_interval: Option<Duration>,
+}
+
+/// Polls for new results and yields each exactly once, in id order.
+///
+/// The filter's `order`, `sinceId`, `offset` and `limit` are set by the watcher. Errors are
+/// returned from [`Watcher::next`] without moving the cursor, so calling `next` again after an
+/// error retries and loses nothing.
+#[derive(Debug)]
+pub struct Watcher {
+    client: Client,
+    profile: String,
+    filter: Filter,
+    /// Where the next poll starts (the largest id fetched).
+    cursor: Option<u64>,
+    /// The id of the last result handed out (or the starting point).
+    last_yielded: Option<u64>,
+    poll_interval: Duration,
+    buffer: VecDeque<WebcareResult>,
+    polls: u64,
+}
+
+impl Watcher {
+    pub(crate) fn new(
+        client: Client,
+        profile: &str,
+        filter: &Filter,
+        options: WatchOptions,
+    ) -> Watcher {
+        Watcher {
+            poll_interval: options
+                .poll_interval
+                .unwrap_or_else(|| client.poll_interval()),
+            client,
+            profile: profile.to_string(),
+            filter: filter.clone(),
+            cursor: options.since_id,
+            last_yielded: options.since_id,
+            buffer: VecDeque::new(),
+            polls: 0,
+        }
+    }
+
+    /// The id of the last result handed out (or the starting point). Save it and pass it as
+    /// [`WatchOptions::since_id`] to resume without losing or repeating a result.
+    pub fn last_id(&self) -> Option<u64> {
+        self.last_yielded
+    }
+
+    /// Polls made so far.
+    pub fn polls(&self) -> u64 {
+        self.polls
+    }
+
+    async fn start_id(&self) -> Result<u64> {
+        let mut f = self.filter.clone();
+        f.order = Some(Order::MostRecent);
+        f.since_id = None;
+        f.offset = None;
+        f.limit = Some(1);
+        f.new_results = None;
+        let page = self.client.results().search(&self.profile, &f).await?;
+        Ok(page.results.first().map_or(0, |r| r.unique_id))
+    }
+
+    /// Poll once: fetch what is new (all pages) into the buffer. Returns how many arrived.
+    pub async fn poll(&mut self) -> Result<usize> {
+        let since = match self.cursor {
+            Some(id) => id,
+            None => {
+                let id = self.start_id().await?;
+                self.cursor = Some(id);
+                self.last_yielded = Some(id);
+                id
+            }
+        };
+        self.polls += 1;
+        let mut f = self.filter.clone();
+        f.new_results = None;
+        let mut pager = KeysetPager::new(self.client.clone(), &self.profile, &f, since, None);
+        let mut fresh = Vec::new();
+        while let Some(page) = pager.next_page().await? {
+            fresh.extend(page.results);
+        }
+        // Only advance the cursor once the whole poll succeeded, so an error loses nothing.
+        let n = fresh.len();
+        if let Some(last) = fresh.last() {
+            self.cursor = Some(last.unique_id);
+        }
+        self.buffer.extend(fresh);
+        Ok(n)
+    }
+
+    /// The next new result, waiting (polling) until there is one.
+    pub async fn next(&mut self) -> Result<WebcareResult> {
+        loop {
+            if let Some(r) = self.buffer.pop_front() {
+                self.last_yielded = Some(r.unique_id);
+                return Ok(r);
+            }
+            if self.poll().await? == 0 {
+                tokio::time::sleep(self.poll_interval).await;
+            }
+        }
+    }
+
+    /// Take what is buffered, polling once if the buffer is empty (never sleeps).
+    pub async fn next_batch(&mut self) -> Result<Vec<WebcareResult>> {
+        if self.buffer.is_empty() {
+            self.poll().await?;
+        }
+        let batch: Vec<WebcareResult> = self.buffer.drain(..).collect();
+        if let Some(last) = batch.last() {
+            self.last_yielded = Some(last.unique_id);
+        }
+        Ok(batch)
+    }
+
+    /// An endless stream of new results; errors are yielded and polling goes on.
+    pub fn into_stream(self) -> impl Stream<Item = Result<WebcareResult>> + Send + 'static {
+        async_stream::stream! {
+            let mut w = self;
+            loop {
+                match w.next().await {
+                    Ok(r) => yield Ok(r),
+                    Err(e) => {
+                        let wait = e.retry_after().unwrap_or(w.poll_interval);
+                        yield Err(e);
+                        tokio::time::sleep(wait).await;
+                    }
+                }
+            }
+        }
+    }
+}

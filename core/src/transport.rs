@@ -1,0 +1,199 @@
+//! HTTP sending behind a trait: [`ReqwestTransport`] by default, anything else (a mock in unit
+//! tests, a recording proxy) through [`Transport`].
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::error::Error;
+
+/// An HTTP method the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+}
+
+impl Method {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request to send.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    /// Method.
+    pub method: Method,
+    /// Absolute URL.
+    pub url: String,
+    /// Headers (the `Authorization` value is a secret: transports must not log it).
+    pub headers: Vec<(String, String)>,
+    /// A form body (`application/x-www-form-urlencoded`).
+    pub form: Option<Vec<(String, String)>>,
+    /// Timeout for this attempt.
+    pub timeout: Option<Duration>,
+}
+
+/// A response.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// Status code.
+    pub status: u16,
+    /// Headers, names lower-case.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Bytes,
+}
+
+impl HttpResponse {
+    /// The first header with this (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// How sending failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// The connection could not be made: the request provably did not reach the server.
+    Connect,
+    /// The attempt timed out (the request may have reached the server).
+    Timeout,
+    /// Anything else after the connection was made (reset, broken body): outcome unknown.
+    Other,
+}
+
+/// A failure to send or receive.
+#[derive(Debug, Clone)]
+pub struct TransportError {
+    /// The kind.
+    pub kind: TransportErrorKind,
+    /// A description (never contains headers).
+    pub message: String,
+}
+
+/// A boxed future returned by [`Transport::send`].
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+
+/// Sends HTTP requests.
+pub trait Transport: Send + Sync + 'static {
+    /// Send one request.
+    fn send(&self, request: HttpRequest) -> SendFuture<'_>;
+}
+
+/// Options for the default transport.
+#[derive(Debug, Clone)]
+pub struct TransportOptions {
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// User agent.
+    pub user_agent: String,
+    /// Accept any TLS certificate. Dangerous: only for test servers with self-signed
+    /// certificates.
+    pub danger_accept_invalid_certs: bool,
+    /// Idle connections kept per host.
+    pub pool_max_idle_per_host: usize,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        TransportOptions {
+            connect_timeout: Duration::from_secs(10),
+            user_agent: format!("webcare-rust/{}", env!("CARGO_PKG_VERSION")),
+            danger_accept_invalid_certs: false,
+            pool_max_idle_per_host: 32,
+        }
+    }
+}
+
+/// The default transport, on `reqwest` (rustls, TLS verification on).
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// Build with options.
+    pub fn new(options: &TransportOptions) -> Result<ReqwestTransport, Error> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .user_agent(options.user_agent.clone())
+            .pool_max_idle_per_host(options.pool_max_idle_per_host)
+            .tcp_nodelay(true)
+            .tls_danger_accept_invalid_certs(options.danger_accept_invalid_certs)
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
+        Ok(ReqwestTransport { client })
+    }
+}
+
+fn classify(e: &reqwest::Error) -> TransportError {
+    let kind = if e.is_connect() {
+        TransportErrorKind::Connect
+    } else if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::Other
+    };
+    // reqwest's Display includes the URL, never headers.
+    let mut message = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        src = s.source();
+    }
+    TransportError { kind, message }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> SendFuture<'_> {
+        Box::pin(async move {
+            let method = match request.method {
+                Method::Get => reqwest::Method::GET,
+                Method::Post => reqwest::Method::POST,
+            };
+            let mut rb = self.client.request(method, &request.url);
+            for (k, v) in &request.headers {
+                rb = rb.header(k, v);
+            }
+            if let Some(form) = &request.form {
+                rb = rb.form(form);
+            }
+            if let Some(t) = request.timeout {
+                rb = rb.timeout(t);
+            }
+            let resp = rb.send().await.map_err(|e| classify(&e))?;
+            let status = resp.status().as_u16();
+            let headers = resp
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_ascii_lowercase(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = resp.bytes().await.map_err(|e| classify(&e))?;
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}

@@ -1,0 +1,386 @@
+//! Client behaviour against a scripted transport: single-flight token refresh, 401 re-auth,
+//! retry rules (a reply is never sent twice), Retry-After, decode leniency, secrets.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use webcare::transport::{
+    HttpRequest, HttpResponse, SendFuture, Transport, TransportError, TransportErrorKind,
+};
+use webcare::{Client, ErrorKind, Filter, ReplyRequest, RetryPolicy};
+
+type Handler = dyn Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError> + Send + Sync;
+
+struct Mock {
+    handler: Box<Handler>,
+    calls: AtomicUsize,
+    log: Mutex<Vec<String>>,
+    delay: Duration,
+}
+
+impl Mock {
+    fn new(
+        delay: Duration,
+        f: impl Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError> + Send + Sync + 'static,
+    ) -> Arc<Mock> {
+        Arc::new(Mock {
+            handler: Box::new(f),
+            calls: AtomicUsize::new(0),
+            log: Mutex::new(Vec::new()),
+            delay,
+        })
+    }
+    fn count(&self, needle: &str) -> usize {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(needle))
+            .count()
+    }
+}
+
+impl Transport for Mock {
+    fn send(&self, request: HttpRequest) -> SendFuture<'_> {
+        Box::pin(async move {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            self.log
+                .lock()
+                .unwrap()
+                .push(format!("{} {}", request.method.as_str(), request.url));
+            if !self.delay.is_zero() {
+                tokio::time::sleep(self.delay).await;
+            }
+            (self.handler)(&request, n)
+        })
+    }
+}
+
+fn json(status: u16, body: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![("x-request-id".into(), "req-1".into())],
+        body: Bytes::from(body.to_string()),
+    }
+}
+
+fn token(expires_in: &str) -> HttpResponse {
+    json(
+        200,
+        &format!(
+            r#"{{"access_token":"tok-abcdef-{}","token_type":"Bearer","expires_in":"{expires_in}","status":"approved"}}"#,
+            rand_suffix()
+        ),
+    )
+}
+
+fn rand_suffix() -> u64 {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    N.fetch_add(1, Ordering::SeqCst) as u64
+}
+
+fn ok(data: &str) -> HttpResponse {
+    json(
+        200,
+        &format!(
+            r#"{{"data":{data},"messages":[],"status":"SUCCES","metadata":{{"values":{{"url":0}},"method":"get","duration":1}}}}"#
+        ),
+    )
+}
+
+fn client(mock: Arc<Mock>) -> Client {
+    Client::builder()
+        .base_url("http://mock.invalid/api")
+        .client_id("id")
+        .client_secret("very-secret-client-secret")
+        .retry(RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            max_retry_wait: Duration::from_secs(2),
+        })
+        .transport(mock)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn fifty_concurrent_calls_with_expired_token_make_one_token_request() {
+    let mock = Mock::new(Duration::from_millis(20), |req, _| {
+        if req.url.contains("accesstoken") {
+            // Lifetime 1 s: refresh margin is 0.1 s.
+            Ok(token("1"))
+        } else {
+            Ok(ok(r#"{"accessToken":"sso","expires":"x"}"#))
+        }
+    });
+    let c = client(mock.clone());
+    c.sso_token("a@b.nl").await.unwrap();
+    assert_eq!(mock.count("accesstoken"), 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let calls = (0..50).map(|_| {
+        let c = c.clone();
+        tokio::spawn(async move { c.sso_token("a@b.nl").await })
+    });
+    for r in futures::future::join_all(calls).await {
+        r.unwrap().unwrap();
+    }
+    assert_eq!(
+        mock.count("accesstoken"),
+        2,
+        "exactly one refresh for 50 calls"
+    );
+    assert_eq!(c.token_fetch_count(), 2);
+}
+
+#[tokio::test]
+async fn a_401_refreshes_the_token_once_and_retries() {
+    let api_calls = Arc::new(AtomicUsize::new(0));
+    let ac = api_calls.clone();
+    let mock = Mock::new(Duration::ZERO, move |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        if ac.fetch_add(1, Ordering::SeqCst) == 0 {
+            Ok(json(
+                401,
+                r#"{"transactionId":"t1","status":"401","name":"Unauthorized","message":"token expired","info":""}"#,
+            ))
+        } else {
+            Ok(ok(r#"{"token":"s","expires":"e"}"#))
+        }
+    });
+    let c = client(mock.clone());
+    c.sso_token("a@b.nl").await.unwrap();
+    assert_eq!(mock.count("accesstoken"), 2);
+    assert_eq!(api_calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn persistent_401_is_an_auth_error_after_one_reauth() {
+    let mock = Mock::new(Duration::ZERO, |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        Ok(json(
+            401,
+            r#"{"transactionId":"t9","status":"401","name":"Unauthorized","message":"revoked","info":""}"#,
+        ))
+    });
+    let c = client(mock.clone());
+    let e = c.sso_token("a@b.nl").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Auth);
+    assert_eq!(e.status(), Some(401));
+    assert_eq!(e.request_id(), Some("req-1"));
+    assert_eq!(e.message(), "revoked");
+    assert_eq!(mock.count("accesstoken"), 2);
+}
+
+#[tokio::test]
+async fn reply_is_not_retried_after_a_503_or_a_reset() {
+    for failure in [
+        Ok(json(
+            503,
+            r#"{"transactionId":"t","status":"503","name":"x","message":"busy","info":""}"#,
+        )),
+        Err(TransportError {
+            kind: TransportErrorKind::Other,
+            message: "connection reset".into(),
+        }),
+    ] {
+        let failure = Arc::new(failure);
+        let f = failure.clone();
+        let mock = Mock::new(Duration::ZERO, move |req, _| {
+            if req.url.contains("accesstoken") {
+                return Ok(token("3599"));
+            }
+            (*f).clone()
+        });
+        let c = client(mock.clone());
+        let e = c
+            .results()
+            .reply(5, &ReplyRequest::new("hi").connection(1))
+            .await
+            .unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Server | ErrorKind::Network));
+        assert_eq!(
+            mock.count("/replies"),
+            1,
+            "a reply must never be sent twice"
+        );
+    }
+}
+
+#[tokio::test]
+async fn reply_is_retried_after_connection_refused_and_429() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let mock = Mock::new(Duration::ZERO, move |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        match n2.fetch_add(1, Ordering::SeqCst) {
+            0 => Err(TransportError {
+                kind: TransportErrorKind::Connect,
+                message: "connection refused".into(),
+            }),
+            1 => Ok(HttpResponse {
+                status: 429,
+                headers: vec![("retry-after".into(), "0".into())],
+                body: Bytes::from_static(b"{}"),
+            }),
+            _ => Ok(ok(r#"{"uniqueId":77,"own":1}"#)),
+        }
+    });
+    let c = client(mock.clone());
+    let sent = c
+        .results()
+        .reply(5, &ReplyRequest::new("hi").connection(1))
+        .await
+        .unwrap();
+    assert_eq!(sent.result.unwrap().unique_id, 77);
+    assert_eq!(mock.count("/replies"), 3);
+}
+
+#[tokio::test]
+async fn long_retry_after_is_a_rate_limit_error_with_the_wait() {
+    let mock = Mock::new(Duration::ZERO, |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        Ok(HttpResponse {
+            status: 429,
+            headers: vec![("retry-after".into(), "120".into())],
+            body: Bytes::from_static(br#"{"transactionId":"q","status":"429","name":"TooMany","message":"quota exceeded","info":""}"#),
+        })
+    });
+    let c = client(mock.clone());
+    let e = c.configuration().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(120)));
+    assert_eq!(mock.count("/configuration"), 1);
+}
+
+#[tokio::test]
+async fn gets_retry_502_then_succeed() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let mock = Mock::new(Duration::ZERO, move |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        if n2.fetch_add(1, Ordering::SeqCst) < 2 {
+            Ok(json(502, "bad gateway"))
+        } else {
+            Ok(ok(
+                r#"{"results":{"3":{"uniqueId":"3","sentiment":"-1","private":"0"},"1":{"uniqueId":1,"checked":true}},"total":2}"#,
+            ))
+        }
+    });
+    let c = client(mock);
+    let page = c.results().search("kpn", &Filter::new()).await.unwrap();
+    let ids: Vec<u64> = page.results.iter().map(|r| r.unique_id).collect();
+    assert_eq!(ids, vec![3, 1], "served order is kept");
+    assert_eq!(page.total, Some(2));
+    assert_eq!(page.results[0].sentiment, -1);
+}
+
+#[tokio::test]
+async fn backend_validation_envelope_is_an_error_keeping_messages() {
+    let mock = Mock::new(Duration::ZERO, |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        Ok(json(
+            200,
+            r#"{"data":{},"messages":[{"type":"error","title":"Invalid","description":"connectionId unknown"}],"status":"FAILED","metadata":{}}"#,
+        ))
+    });
+    let c = client(mock);
+    let e = c
+        .results()
+        .event(3, webcare::Event::Opened)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert_eq!(e.messages().len(), 1);
+    assert_eq!(e.messages()[0].description, "connectionId unknown");
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_errors_or_debug() {
+    let mock = Mock::new(Duration::ZERO, |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(json(
+                200,
+                r#"{"access_token":"leaky-token-0123456789","expires_in":"3599"}"#,
+            ));
+        }
+        // A hostile server echoing the credentials back.
+        Ok(json(
+            500,
+            r#"{"transactionId":"t","status":"500","name":"x","message":"bad token leaky-token-0123456789 with very-secret-client-secret","info":"Bearer leaky-token-0123456789"}"#,
+        ))
+    });
+    let c = client(mock);
+    let e = c.configuration().await.unwrap_err();
+    for text in [format!("{e}"), format!("{e:?}"), format!("{c:?}")] {
+        assert!(!text.contains("leaky-token-0123456789"), "{text}");
+        assert!(!text.contains("very-secret-client-secret"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn bad_json_is_a_decode_error() {
+    let mock = Mock::new(Duration::ZERO, |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        Ok(json(200, "<html>not json</html>"))
+    });
+    let e = client(mock).configuration().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode);
+}
+
+#[tokio::test]
+async fn total_timeout_is_a_timeout_error() {
+    let mock = Mock::new(Duration::from_secs(5), |_, _| Ok(token("3599")));
+    let c = client(mock).with_total_timeout(Duration::from_millis(100));
+    let e = c.configuration().await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout);
+}
+
+#[tokio::test]
+async fn token_url_derives_from_base_url_host() {
+    let mock = Mock::new(Duration::ZERO, |req, _| {
+        if req.url.contains("accesstoken") {
+            assert_eq!(
+                req.url,
+                "http://mock.invalid/oauth/client_credential/accesstoken?grant_type=client_credentials"
+            );
+            return Ok(token("3599"));
+        }
+        assert_eq!(req.url, "http://mock.invalid/api/configuration");
+        Ok(ok("{}"))
+    });
+    client(mock).configuration().await.unwrap();
+}
+
+#[test]
+fn config_errors_are_clear() {
+    let e = Client::builder()
+        .base_url("ftp://x")
+        .client_id("a")
+        .client_secret("b")
+        .build()
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+    let e = Client::builder()
+        .base_url("http://x")
+        .client_secret("b")
+        .build()
+        .unwrap_err();
+    assert!(e.message().contains("client id"), "{}", e.message());
+}
