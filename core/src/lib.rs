@@ -39,6 +39,7 @@ pub mod auth;
 pub mod client;
 pub mod paging;
 pub mod retry;
+pub mod runtime;
 pub mod transport;
 
 pub use client::{Cases, Client, ClientBuilder, Event, ReplyRequest, Results, Timeouts};

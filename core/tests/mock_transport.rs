@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Client behaviour against a scripted transport: single-flight token refresh, 401 re-auth,
 //! retry rules (a reply is never sent twice), Retry-After, decode leniency, secrets.
 

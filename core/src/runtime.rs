@@ -1,0 +1,190 @@
+//! The one tokio runtime the core owns, for bindings.
+//!
+//! Bindings do not start runtimes of their own: they hand the core's futures to [`spawn`] (async
+//! callers: the returned future can be polled by any executor, and dropping it aborts the task,
+//! so cancellation frees the request) or [`block_on`] (blocking callers: safe on any thread that
+//! is not a runtime worker, e.g. a Python thread with the GIL released).
+//!
+//! The runtime is fork-safe: a child process (after `os.fork()`) gets a fresh runtime the first
+//! time it calls in, because the parent's worker threads do not exist in the child. A panic in
+//! the core is caught at this boundary and becomes an [`ErrorKind::Server`] error with no HTTP
+//! status (documented in `docs/errors.md`), so it never unwinds into a foreign runtime.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll};
+
+use futures::FutureExt;
+use tokio::runtime::{Handle, Runtime};
+use tokio::task::JoinHandle;
+
+use crate::error::{Error, ErrorKind, Result};
+
+struct Owned {
+    pid: u32,
+    runtime: Arc<Runtime>,
+}
+
+fn slot() -> &'static Mutex<Option<Owned>> {
+    static SLOT: OnceLock<Mutex<Option<Owned>>> = OnceLock::new();
+    SLOT.get_or_init(|| Mutex::new(None))
+}
+
+/// The worker threads of the core's runtime (2 by default; `WEBCARE_RUNTIME_THREADS`).
+fn worker_threads() -> usize {
+    std::env::var("WEBCARE_RUNTIME_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| (1..=64).contains(n))
+        .unwrap_or(2)
+}
+
+/// The core's runtime (created on first use; recreated in a forked child).
+pub fn runtime() -> Result<Arc<Runtime>> {
+    let pid = std::process::id();
+    let mut guard = slot()
+        .lock()
+        .map_err(|_| Error::new(ErrorKind::Config, "the webcare runtime lock is poisoned"))?;
+    if let Some(owned) = guard.as_ref() {
+        if owned.pid == pid {
+            return Ok(owned.runtime.clone());
+        }
+    }
+    if let Some(stale) = guard.take() {
+        // Inherited from the parent through fork: its threads are gone; never drop it (dropping
+        // would wait for threads that do not exist).
+        std::mem::forget(stale);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads())
+        .thread_name("webcare-rt")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Config, format!("cannot start the runtime: {e}")))?;
+    let rt = Arc::new(rt);
+    *guard = Some(Owned {
+        pid,
+        runtime: rt.clone(),
+    });
+    Ok(rt)
+}
+
+/// A handle to the core's runtime.
+pub fn handle() -> Result<Handle> {
+    Ok(runtime()?.handle().clone())
+}
+
+/// A spawned task that is aborted when dropped.
+pub struct Task<T> {
+    handle: JoinHandle<Result<T>>,
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+impl<T> Future for Task<T> {
+    type Output = Result<T>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match Pin::new(&mut self.handle).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(r)) => Poll::Ready(r),
+            Poll::Ready(Err(e)) if e.is_cancelled() => Poll::Ready(Err(Error::new(
+                ErrorKind::Network,
+                "the call was cancelled",
+            ))),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(panic_error(e.into_panic()))),
+        }
+    }
+}
+
+fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    Error::new(
+        ErrorKind::Server,
+        format!("internal error in webcare (a bug, please report it): {what}"),
+    )
+}
+
+/// Run a future on the core's runtime; the returned task can be awaited from any executor and
+/// aborts the work when dropped. Panics become errors.
+pub fn spawn<F, T>(future: F) -> Result<Task<T>>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let rt = runtime()?;
+    let handle = rt.spawn(async move {
+        match AssertUnwindSafe(future).catch_unwind().await {
+            Ok(r) => r,
+            Err(p) => Err(panic_error(p)),
+        }
+    });
+    Ok(Task { handle })
+}
+
+/// Run a future to completion on the core's runtime, blocking this thread. Do not call from a
+/// runtime worker thread (it returns a [`ErrorKind::Config`] error instead of deadlocking).
+pub fn block_on<F, T>(future: F) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    if Handle::try_current().is_ok() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            "a blocking webcare call was made from inside an async runtime; use the async API",
+        ));
+    }
+    let task = spawn(future)?;
+    futures::executor::block_on(task)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_on_runs_and_catches_panics() {
+        assert_eq!(block_on(async { Ok(41 + 1) }).unwrap(), 42);
+        let e = block_on(async {
+            if std::env::var("NEVER_SET_X").is_err() {
+                panic!("boom");
+            }
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert!(e.message().contains("boom"));
+        // The runtime survives.
+        assert_eq!(block_on(async { Ok(1) }).unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn block_on_inside_a_runtime_is_an_error_not_a_deadlock() {
+        let e = block_on(async { Ok(()) }).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn dropping_a_task_aborts_it() {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let task = spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            let _ = tx.send(());
+            Ok(())
+        })
+        .unwrap();
+        drop(task);
+        // The sender is dropped with the aborted task.
+        assert!(rx.recv_timeout(std::time::Duration::from_secs(5)).is_err());
+    }
+}
