@@ -483,17 +483,7 @@ impl Client {
     /// `GET /configuration`.
     pub async fn configuration(&self) -> Result<Configuration> {
         let (env, _) = self.call(Method::Get, "/configuration", None, true).await?;
-        let cfg = match env.configuration {
-            Some(c) => c,
-            // Lenient: some gateways nest it inside `data`.
-            None => match env.data {
-                Value::Object(mut m) if m.contains_key("configuration") => {
-                    m.remove("configuration").unwrap_or(Value::Null)
-                }
-                other => other,
-            },
-        };
-        serde_json::from_value(cfg).map_err(|e| Error::decode(format!("configuration: {e}")))
+        configuration_from(env)
     }
 
     /// `GET /ssoAccessToken/{email}`: a new single sign-on token for that user.
@@ -620,7 +610,7 @@ impl Client {
                 retry += 1;
                 continue;
             }
-            return Err(http_error(&resp, path).with_retry_after(wait));
+            return Err(http_error(&resp, path));
         }
     }
 }
@@ -673,7 +663,8 @@ pub fn http_error(resp: &HttpResponse, path: &str) -> Error {
         });
     let mut err = Error::new(kind, message)
         .with_status(resp.status)
-        .with_request_id(request_id_header(resp));
+        .with_request_id(request_id_header(resp))
+        .with_retry_after(requested_wait(resp));
     if let Some(b) = body {
         err = err.with_body(b);
     }
@@ -710,7 +701,23 @@ pub fn decode_envelope(resp: &HttpResponse, path: &str) -> Result<Envelope> {
     Ok(env)
 }
 
-fn ack_from(env: Envelope, request_id: Option<String>) -> Ack {
+/// Decode the configuration from its envelope (`configuration` beside `data`; also accepted
+/// inside `data`).
+pub fn configuration_from(env: Envelope) -> Result<Configuration> {
+    let cfg = match env.configuration {
+        Some(c) => c,
+        None => match env.data {
+            Value::Object(mut m) if m.contains_key("configuration") => {
+                m.remove("configuration").unwrap_or(Value::Null)
+            }
+            other => other,
+        },
+    };
+    serde_json::from_value(cfg).map_err(|e| Error::decode(format!("configuration: {e}")))
+}
+
+/// The acknowledgement carried by an envelope.
+pub fn ack_from(env: Envelope, request_id: Option<String>) -> Ack {
     Ack {
         url: env.metadata.values.url,
         method: env.metadata.method,
@@ -814,11 +821,7 @@ impl Results {
     }
 
     /// [`Results::pager`] as a stream of results.
-    pub fn stream(
-        &self,
-        profile: &str,
-        filter: &Filter,
-    ) -> impl futures::Stream<Item = Result<WebcareResult>> + Send + 'static {
+    pub fn stream(&self, profile: &str, filter: &Filter) -> crate::paging::ResultStream {
         self.pager(profile, filter, None).into_stream()
     }
 

@@ -194,7 +194,8 @@ impl Error {
 
     /// Attach the error body.
     pub fn with_body(mut self, body: ErrorBody) -> Error {
-        if self.0.request_id.is_none() && !body.transaction_id.is_empty() {
+        // The body's transactionId names the request better than a proxy's header.
+        if !body.transaction_id.is_empty() {
             self.0.request_id = Some(body.transaction_id.clone());
         }
         self.0.body = Some(ErrorBody {

@@ -12,12 +12,14 @@
 use std::fmt;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
 use crate::sentiment::SentimentClass;
 
 /// A source (social network or channel) a result comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Source {
     /// Twitter / X.
     Twitter,
@@ -135,8 +137,10 @@ impl std::str::FromStr for Source {
     }
 }
 
-/// A period: an explicit UTC range, or a keyword relative to the server's clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A period: an explicit UTC range, or a keyword relative to the server's clock. In JSON: a
+/// keyword string, or `{"start": RFC 3339, "end": RFC 3339}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "PeriodRepr", into = "PeriodRepr")]
 pub enum Period {
     /// From `start` to `end` inclusive, UTC, whole seconds.
     Range {
@@ -200,6 +204,40 @@ impl Period {
     }
 }
 
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum PeriodRepr {
+    Keyword(String),
+    Range {
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
+}
+
+impl TryFrom<PeriodRepr> for Period {
+    type Error = String;
+    fn try_from(r: PeriodRepr) -> Result<Period, String> {
+        match r {
+            PeriodRepr::Keyword(k) => Period::parse(&k).map_err(|e| e.message().to_string()),
+            PeriodRepr::Range { start, end } => {
+                if end < start {
+                    return Err("the period ends before it starts".into());
+                }
+                Ok(Period::range(start, end))
+            }
+        }
+    }
+}
+
+impl From<Period> for PeriodRepr {
+    fn from(p: Period) -> PeriodRepr {
+        match p {
+            Period::Range { start, end } => PeriodRepr::Range { start, end },
+            other => PeriodRepr::Keyword(other.keyword().unwrap_or_default().to_string()),
+        }
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -244,7 +282,8 @@ pub fn parse_datetime(text: &str) -> Result<DateTime<Utc>, Error> {
 }
 
 /// Result order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Order {
     /// Newest first (`most+recent`, the server's default).
     MostRecent,
@@ -253,60 +292,87 @@ pub enum Order {
 }
 
 /// The `new results` filter: results this API client has not been given yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NewResults {
     /// `new+results:true`: only results not yet delivered to this API client.
+    #[serde(rename = "true")]
     True,
     /// `new+results:reset`: forget what was delivered, then behave as `true`.
+    #[serde(rename = "reset")]
     Reset,
 }
 
 /// A typed search filter. Every field is optional; set fields combine with AND. `sources` and
 /// `result_ids` are OR lists. The search profile is not part of the filter: it is the first path
 /// segment, given beside the filter (see [`Filter::to_path`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// In JSON (the shared test vectors, the CLI's `--json`), every field is optional and named as
+/// here; enums are snake_case strings (`"very_negative"`, `"most_recent"`, `"true"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Filter {
     /// `source:a,b`: results from any of these sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
     /// `very+negative` .. `very+positive`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<SentimentClass>,
     /// A range or `day`/`week`/`month`/`year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
     /// `category:name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// `label:name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// `hashtag:tag`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hashtag: Option<String>,
     /// `website:url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// `word:w`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub word: Option<String>,
     /// `profile:name` (the author's profile name on the source, not the search profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// `country:name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// `city:name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// `municipality:name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub municipality: Option<String>,
     /// `province:name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// `result:1,2,3`: any of these result ids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub result_ids: Vec<u64>,
     /// `assigned:userId`: results whose case is handled by this user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned: Option<u64>,
     /// `most+recent` or `least+recent`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
     /// `sinceId:id`: results with a larger `uniqueId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub since_id: Option<u64>,
     /// `new+results:true` or `new+results:reset`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_results: Option<NewResults>,
     /// `limit:n`: page size.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// `offset:n`: results to skip.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
     /// `checked` (`Some(true)`) or `notChecked` (`Some(false)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checked: Option<bool>,
 }
 

@@ -8,18 +8,22 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use futures::Stream;
+use futures::stream::BoxStream;
+use futures::StreamExt;
+
+/// A boxed stream of results (`Unpin`, so `.next().await` works directly).
+pub type ResultStream = BoxStream<'static, Result<WebcareResult>>;
 
 use crate::client::Client;
 use crate::error::Result;
 use crate::filter::{Filter, Order};
 use crate::model::{Page, WebcareResult};
 
-fn flatten<P>(pager: P) -> impl Stream<Item = Result<WebcareResult>> + Send + 'static
+fn flatten<P>(pager: P) -> ResultStream
 where
     P: NextPage + Send + 'static,
 {
-    async_stream::stream! {
+    Box::pin(async_stream::stream! {
         let mut pager = pager;
         loop {
             match pager.next_page().await {
@@ -35,7 +39,7 @@ where
                 }
             }
         }
-    }
+    })
 }
 
 /// Something that yields pages.
@@ -100,7 +104,7 @@ impl Pager {
     }
 
     /// All pages as a stream of results.
-    pub fn into_stream(self) -> impl Stream<Item = Result<WebcareResult>> + Send + 'static {
+    pub fn into_stream(self) -> ResultStream {
         flatten(self)
     }
 }
@@ -178,7 +182,7 @@ impl KeysetPager {
     }
 
     /// All pages as a stream of results.
-    pub fn into_stream(self) -> impl Stream<Item = Result<WebcareResult>> + Send + 'static {
+    pub fn into_stream(self) -> ResultStream {
         flatten(self)
     }
 
@@ -360,8 +364,8 @@ impl Watcher {
     }
 
     /// An endless stream of new results; errors are yielded and polling goes on.
-    pub fn into_stream(self) -> impl Stream<Item = Result<WebcareResult>> + Send + 'static {
-        async_stream::stream! {
+    pub fn into_stream(self) -> ResultStream {
+        let s = async_stream::stream! {
             let mut w = self;
             loop {
                 match w.next().await {
@@ -373,6 +377,7 @@ impl Watcher {
                     }
                 }
             }
-        }
+        };
+        s.boxed()
     }
 }

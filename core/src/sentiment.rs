@@ -21,8 +21,11 @@ use vader_parity::SentimentIntensityAnalyzer;
 
 use crate::error::Error;
 
-/// The API's five sentiment classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The API's five sentiment classes (snake_case in JSON: `very_negative` .. `very_positive`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum SentimentClass {
     /// -2
     VeryNegative,

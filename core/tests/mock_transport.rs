@@ -174,7 +174,7 @@ async fn persistent_401_is_an_auth_error_after_one_reauth() {
     let e = c.sso_token("a@b.nl").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Auth);
     assert_eq!(e.status(), Some(401));
-    assert_eq!(e.request_id(), Some("req-1"));
+    assert_eq!(e.request_id(), Some("t9"), "the body's transactionId wins");
     assert_eq!(e.message(), "revoked");
     assert_eq!(mock.count("accesstoken"), 2);
 }

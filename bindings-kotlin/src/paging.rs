@@ -1,0 +1,122 @@
+//! Pagers and the watcher: native objects with `suspend` methods. Each call runs on the core's
+//! runtime; cancelling the coroutine aborts it without moving the cursor.
+
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+use webcare::NextPage;
+
+use crate::errors::WebcareException;
+use crate::models::{long, results, WebcareResult};
+use crate::run;
+
+enum Inner {
+    Offset(webcare::Pager),
+    Keyset(webcare::KeysetPager),
+}
+
+/// Pages of a search (offset or keyset paging). `nextPage()` returns `null` when done.
+#[derive(uniffi::Object)]
+pub struct ResultPager {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl std::fmt::Debug for ResultPager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResultPager").finish_non_exhaustive()
+    }
+}
+
+impl ResultPager {
+    pub(crate) fn offset(p: webcare::Pager) -> Arc<Self> {
+        Arc::new(ResultPager {
+            inner: Arc::new(Mutex::new(Inner::Offset(p))),
+        })
+    }
+    pub(crate) fn keyset(p: webcare::KeysetPager) -> Arc<Self> {
+        Arc::new(ResultPager {
+            inner: Arc::new(Mutex::new(Inner::Keyset(p))),
+        })
+    }
+}
+
+#[uniffi::export]
+impl ResultPager {
+    /// The next page of results, or `null` when there are no more.
+    pub async fn next_page(&self) -> Result<Option<Vec<WebcareResult>>, WebcareException> {
+        let inner = self.inner.clone();
+        let page = run(async move {
+            let mut guard = inner.lock().await;
+            match &mut *guard {
+                Inner::Offset(p) => p.next_page().await,
+                Inner::Keyset(p) => p.next_page().await,
+            }
+        })
+        .await?;
+        Ok(page.map(|p| results(p.results)))
+    }
+
+    /// The largest id seen by a keyset pager (pass it as `sinceId` to resume); `null` for an
+    /// offset pager.
+    pub async fn last_id(&self) -> Option<i64> {
+        match &*self.inner.lock().await {
+            Inner::Offset(_) => None,
+            Inner::Keyset(p) => Some(long(p.last_id())),
+        }
+    }
+}
+
+/// Polls a search profile for new results; each result is returned exactly once, in id order.
+#[derive(uniffi::Object)]
+pub struct ResultWatcher {
+    inner: Arc<Mutex<webcare::Watcher>>,
+    poll_interval_ms: u64,
+}
+
+impl std::fmt::Debug for ResultWatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResultWatcher").finish_non_exhaustive()
+    }
+}
+
+impl ResultWatcher {
+    pub(crate) fn new(w: webcare::Watcher, poll_interval_ms: u64) -> Arc<Self> {
+        Arc::new(ResultWatcher {
+            inner: Arc::new(Mutex::new(w)),
+            poll_interval_ms,
+        })
+    }
+}
+
+#[uniffi::export]
+impl ResultWatcher {
+    /// What is new: the buffered results, or one poll's worth (possibly empty). Never sleeps.
+    pub async fn next_batch(&self) -> Result<Vec<WebcareResult>, WebcareException> {
+        let inner = self.inner.clone();
+        let batch = run(async move { inner.lock().await.next_batch().await }).await?;
+        Ok(results(batch))
+    }
+
+    /// The next new result, polling (and sleeping between polls) until there is one.
+    pub async fn next(&self) -> Result<WebcareResult, WebcareException> {
+        let inner = self.inner.clone();
+        Ok(run(async move { inner.lock().await.next().await })
+            .await?
+            .into())
+    }
+
+    /// The id of the last result handed out (save it and pass it as `sinceId` to resume).
+    pub async fn last_id(&self) -> Option<i64> {
+        self.inner.lock().await.last_id().map(long)
+    }
+
+    /// Polls made so far.
+    pub async fn polls(&self) -> u64 {
+        self.inner.lock().await.polls()
+    }
+
+    /// The poll interval when there is nothing new, in milliseconds.
+    pub fn poll_interval_ms(&self) -> u64 {
+        self.poll_interval_ms
+    }
+}
