@@ -1,0 +1,299 @@
+"""Result iterators: every result across pages, page access, and DataFrame export."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, List, Optional
+
+from ._native import ArrowResults, NativePager, NativeWatcher, Page, WebcareResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+    import polars
+    import pyarrow
+
+__all__ = ["Results", "AsyncResults", "Watch", "AsyncWatch"]
+
+
+class _Progress:
+    """A tqdm bar when asked for (tqdm is an optional dependency)."""
+
+    def __init__(self, enabled: bool, total: Optional[int], desc: str) -> None:
+        self._bar: Any = None
+        if enabled:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError as e:  # pragma: no cover - depends on the environment
+                raise ImportError(
+                    "progress=True needs tqdm: pip install 'webcare[progress]'"
+                ) from e
+            self._bar = tqdm(total=total, desc=desc, unit=" results")
+
+    def update(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _table(stream: ArrowResults) -> "pyarrow.Table":
+    try:
+        import pyarrow as pa
+    except ImportError as e:  # pragma: no cover
+        raise ImportError("to_arrow() needs pyarrow: pip install 'webcare[arrow]'") from e
+    return pa.table(stream)
+
+
+def _pandas(stream: ArrowResults) -> "pandas.DataFrame":
+    try:
+        import pandas  # noqa: F401
+    except ImportError as e:  # pragma: no cover
+        raise ImportError("to_pandas() needs pandas and pyarrow: pip install 'webcare[pandas]'") from e
+    return _table(stream).to_pandas()
+
+
+def _polars(stream: ArrowResults) -> "polars.DataFrame":
+    try:
+        import polars as pl
+    except ImportError as e:  # pragma: no cover
+        raise ImportError("to_polars() needs polars: pip install 'webcare[polars]'") from e
+    frame = pl.DataFrame(stream)
+    return frame
+
+
+class Results(Iterator[WebcareResult]):
+    """Every result of a search across pages (single use).
+
+    Iterate it (``for r in client.results(...)``), walk it page by page (:meth:`pages`), or
+    export the remaining results as columns built in Rust (:meth:`to_arrow`,
+    :meth:`to_pandas`, :meth:`to_polars`, :meth:`to_arrow_stream`).
+    """
+
+    def __init__(
+        self, make: Callable[[], NativePager], limit: Optional[int], progress: bool
+    ) -> None:
+        self._make = make
+        self._pager: Optional[NativePager] = None
+        self._buffer: List[WebcareResult] = []
+        self._limit = limit
+        self._progress_enabled = progress
+        self._progress: Optional[_Progress] = None
+        self.pages_fetched = 0
+        self.results_yielded = 0
+
+    def _native(self) -> NativePager:
+        if self._pager is None:
+            self._pager = self._make()
+            self._progress = _Progress(self._progress_enabled, self._limit, "webcare")
+        return self._pager
+
+    def _done(self) -> None:
+        if self._progress is not None:
+            self._progress.close()
+
+    def _count(self, n: int) -> None:
+        self.pages_fetched += 1
+        if self._progress is not None:
+            self._progress.update(n)
+
+    def __iter__(self) -> "Results":
+        return self
+
+    def __next__(self) -> WebcareResult:
+        while not self._buffer:
+            page = self._native().next_results()
+            if page is None:
+                self._done()
+                raise StopIteration
+            self._count(len(page))
+            self._buffer = page[::-1]
+        self.results_yielded += 1
+        return self._buffer.pop()
+
+    def pages(self) -> Iterator[Page]:
+        """The remaining pages."""
+        pager = self._native()
+        while True:
+            page = pager.next_page()
+            if page is None:
+                self._done()
+                return
+            self._count(len(page))
+            yield page
+
+    def to_arrow_stream(self) -> ArrowResults:
+        """The remaining results as Arrow data (``__arrow_c_stream__``), without pyarrow."""
+        pager = self._native()
+        try:
+            return pager.collect_arrow(self._count_rows)
+        finally:
+            self._done()
+
+    def _count_rows(self, n: int) -> None:
+        self._count(n)
+
+    def to_arrow(self) -> "pyarrow.Table":
+        """The remaining results as a ``pyarrow.Table`` (needs pyarrow)."""
+        return _table(self.to_arrow_stream())
+
+    def to_pandas(self) -> "pandas.DataFrame":
+        """The remaining results as a ``pandas.DataFrame`` (needs pandas and pyarrow)."""
+        return _pandas(self.to_arrow_stream())
+
+    def to_polars(self) -> "polars.DataFrame":
+        """The remaining results as a ``polars.DataFrame`` (needs polars)."""
+        return _polars(self.to_arrow_stream())
+
+    def to_list(self) -> List[WebcareResult]:
+        """The remaining results as a list."""
+        return list(self)
+
+
+class AsyncResults(AsyncIterator[WebcareResult]):
+    """Every result of a search across pages, for ``async for`` (single use)."""
+
+    def __init__(
+        self, make: Callable[[], NativePager], limit: Optional[int], progress: bool
+    ) -> None:
+        self._make = make
+        self._pager: Optional[NativePager] = None
+        self._buffer: List[WebcareResult] = []
+        self._limit = limit
+        self._progress_enabled = progress
+        self._progress: Optional[_Progress] = None
+        self.pages_fetched = 0
+        self.results_yielded = 0
+
+    def _native(self) -> NativePager:
+        if self._pager is None:
+            self._pager = self._make()
+            self._progress = _Progress(self._progress_enabled, self._limit, "webcare")
+        return self._pager
+
+    def _done(self) -> None:
+        if self._progress is not None:
+            self._progress.close()
+
+    def _count(self, n: int) -> None:
+        self.pages_fetched += 1
+        if self._progress is not None:
+            self._progress.update(n)
+
+    def __aiter__(self) -> "AsyncResults":
+        return self
+
+    async def __anext__(self) -> WebcareResult:
+        while not self._buffer:
+            page = await self._native().next_page_async()
+            if page is None:
+                self._done()
+                raise StopAsyncIteration
+            self._count(len(page))
+            self._buffer = page.results[::-1]
+        self.results_yielded += 1
+        return self._buffer.pop()
+
+    async def pages(self) -> AsyncIterator[Page]:
+        """The remaining pages."""
+        pager = self._native()
+        while True:
+            page = await pager.next_page_async()
+            if page is None:
+                self._done()
+                return
+            self._count(len(page))
+            yield page
+
+    async def to_arrow_stream(self) -> ArrowResults:
+        """The remaining results as Arrow data (``__arrow_c_stream__``), without pyarrow."""
+        pager = self._native()
+        try:
+            return await pager.collect_arrow_async(self._count)
+        finally:
+            self._done()
+
+    async def to_arrow(self) -> "pyarrow.Table":
+        """The remaining results as a ``pyarrow.Table``."""
+        return _table(await self.to_arrow_stream())
+
+    async def to_pandas(self) -> "pandas.DataFrame":
+        """The remaining results as a ``pandas.DataFrame``."""
+        return _pandas(await self.to_arrow_stream())
+
+    async def to_polars(self) -> "polars.DataFrame":
+        """The remaining results as a ``polars.DataFrame``."""
+        return _polars(await self.to_arrow_stream())
+
+    async def to_list(self) -> List[WebcareResult]:
+        """The remaining results as a list."""
+        return [r async for r in self]
+
+
+class Watch(Iterator[WebcareResult]):
+    """New results as they arrive, each exactly once, in id order (endless).
+
+    Polls every ``poll_interval`` seconds while nothing is new. ``last_id`` is the id of the
+    last result yielded: pass it as ``since_id`` to resume after a restart.
+    """
+
+    def __init__(self, native: NativeWatcher) -> None:
+        self._native = native
+        self._buffer: List[WebcareResult] = []
+        self.last_id: Optional[int] = None
+
+    def __iter__(self) -> "Watch":
+        return self
+
+    def __next__(self) -> WebcareResult:
+        while not self._buffer:
+            batch = self._native.next_batch()
+            if batch:
+                self._buffer = batch[::-1]
+            else:
+                time.sleep(self._native.poll_interval)
+        r = self._buffer.pop()
+        self.last_id = r.unique_id
+        return r
+
+    def poll(self) -> List[WebcareResult]:
+        """What is new now (polls once, never sleeps)."""
+        out = self._buffer[::-1] + self._native.next_batch()
+        self._buffer = []
+        if out:
+            self.last_id = out[-1].unique_id
+        return out
+
+
+class AsyncWatch(AsyncIterator[WebcareResult]):
+    """New results as they arrive, for ``async for`` (endless). See :class:`Watch`."""
+
+    def __init__(self, native: NativeWatcher) -> None:
+        self._native = native
+        self._buffer: List[WebcareResult] = []
+        self.last_id: Optional[int] = None
+
+    def __aiter__(self) -> "AsyncWatch":
+        return self
+
+    async def __anext__(self) -> WebcareResult:
+        while not self._buffer:
+            batch = await self._native.next_batch_async()
+            if batch:
+                self._buffer = batch[::-1]
+            else:
+                await asyncio.sleep(self._native.poll_interval)
+        r = self._buffer.pop()
+        self.last_id = r.unique_id
+        return r
+
+    async def poll(self) -> List[WebcareResult]:
+        """What is new now (polls once, never sleeps)."""
+        out = self._buffer[::-1] + await self._native.next_batch_async()
+        self._buffer = []
+        if out:
+            self.last_id = out[-1].unique_id
+        return out

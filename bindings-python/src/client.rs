@@ -1,0 +1,642 @@
+//! The native client: blocking methods (the GIL released, Ctrl-C cancels) and `*_async`
+//! methods (awaitables polling tasks on the core's runtime). `webcare.Client` and
+//! `webcare.AsyncClient` (Python) wrap this class.
+
+use std::future::Future;
+use std::sync::mpsc::{sync_channel, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::lock::Mutex;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use webcare::paging::NextPage;
+use webcare::{
+    ClientBuilder, Event, Filter, KeysetPager, Page, Pager, ReplyRequest, WatchOptions, Watcher,
+};
+
+use crate::arrow::{batch, ArrowResults};
+use crate::convert::{id_arg, seconds_arg, str_arg};
+use crate::errors::{to_py, IntoPyResult};
+use crate::filter::filter_arg;
+use crate::models::{
+    results_list, PyAck, PyConfiguration, PyPage, PyReplySent, PyResultWithContext, PySsoToken,
+    PyWebcareResult,
+};
+
+/// Run a core future on the core's runtime and wait for it with the GIL released. Signals
+/// (Ctrl-C) are checked every 100 ms on the main thread: a pending exception drops the task,
+/// which aborts the request.
+pub fn wait<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = webcare::Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let (tx, mut rx) = sync_channel::<webcare::Result<T>>(1);
+    let task = webcare::runtime::spawn(async move {
+        let r = fut.await;
+        let _ = tx.send(r);
+        Ok(())
+    })
+    .py()?;
+    loop {
+        let (back, got) = py.detach(move || {
+            let got = rx.recv_timeout(Duration::from_millis(100));
+            (rx, got)
+        });
+        rx = back;
+        match got {
+            Ok(r) => return r.py(),
+            Err(RecvTimeoutError::Timeout) => py.check_signals()?,
+            Err(RecvTimeoutError::Disconnected) => {
+                // The task ended without sending: it panicked (the task reports it).
+                let r = py.detach(move || futures::executor::block_on(task));
+                return Err(match r {
+                    Err(e) => to_py(e),
+                    Ok(()) => PyRuntimeError::new_err("webcare: the call ended without a result"),
+                });
+            }
+        }
+    }
+}
+
+/// Await a core future on the core's runtime (for `async fn` methods).
+pub async fn run<T, F>(fut: F) -> PyResult<T>
+where
+    F: Future<Output = webcare::Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    webcare::runtime::spawn(fut).py()?.await.py()
+}
+
+fn event_arg(obj: &Bound<'_, PyAny>) -> PyResult<Event> {
+    let s = str_arg(obj, "event")?;
+    Event::parse(&s).map_err(crate::errors::value_error)
+}
+
+fn case_arg(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    if obj.is_instance_of::<pyo3::types::PyInt>() {
+        return Ok(id_arg(obj, "case_id")?.to_string());
+    }
+    let s = str_arg(obj, "case_id")?;
+    if s.trim().is_empty() {
+        return Err(PyValueError::new_err("case_id must not be empty"));
+    }
+    Ok(s)
+}
+
+fn profile_arg(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let s = str_arg(obj, "profile")?;
+    if s.trim().is_empty() {
+        return Err(PyValueError::new_err("profile must not be empty"));
+    }
+    Ok(s)
+}
+
+fn some_arg<'a, 'py>(o: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
+    o.filter(|o| !o.is_none())
+}
+
+fn opt_u64(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<u64>> {
+    match obj {
+        Some(o) if !o.is_none() => Ok(Some(id_arg(o, name)?)),
+        _ => Ok(None),
+    }
+}
+
+fn reply_request(
+    message: &Bound<'_, PyAny>,
+    connection_id: Option<&Bound<'_, PyAny>>,
+    public: bool,
+) -> PyResult<ReplyRequest> {
+    let message = str_arg(message, "message")?;
+    if message.trim().is_empty() {
+        return Err(PyValueError::new_err("message must not be empty"));
+    }
+    let mut req = ReplyRequest::new(message);
+    if let Some(c) = opt_u64(connection_id, "connection_id")? {
+        req = req.connection(c);
+    }
+    if !public {
+        req = req.private();
+    }
+    Ok(req)
+}
+
+/// The native client (use `webcare.Client` or `webcare.AsyncClient`).
+#[pyclass(name = "NativeClient", module = "webcare._native", frozen)]
+pub struct NativeClient {
+    inner: webcare::Client,
+}
+
+#[pymethods]
+impl NativeClient {
+    /// Build from keyword arguments, falling back to the `WEBCARE_*` environment variables.
+    #[new]
+    #[pyo3(signature = (base_url=None, client_id=None, client_secret=None, *, token_url=None,
+        timeout=None, connect_timeout=None, request_timeout=None, page_size=None,
+        poll_interval=None, user_agent=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        base_url: Option<&Bound<'_, PyAny>>,
+        client_id: Option<&Bound<'_, PyAny>>,
+        client_secret: Option<&Bound<'_, PyAny>>,
+        token_url: Option<&Bound<'_, PyAny>>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        connect_timeout: Option<&Bound<'_, PyAny>>,
+        request_timeout: Option<&Bound<'_, PyAny>>,
+        page_size: Option<&Bound<'_, PyAny>>,
+        poll_interval: Option<&Bound<'_, PyAny>>,
+        user_agent: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        
+        let mut b = ClientBuilder::from_env();
+        if let Some(v) = some_arg(base_url) {
+            b = b.base_url(str_arg(v, "base_url")?);
+        }
+        if let Some(v) = some_arg(client_id) {
+            b = b.client_id(str_arg(v, "client_id")?);
+        }
+        if let Some(v) = some_arg(client_secret) {
+            b = b.client_secret(str_arg(v, "client_secret")?);
+        }
+        if let Some(v) = some_arg(token_url) {
+            b = b.token_url(str_arg(v, "token_url")?);
+        }
+        if let Some(v) = some_arg(timeout) {
+            b = b.total_timeout(seconds_arg(v, "timeout")?);
+        }
+        if let Some(v) = some_arg(connect_timeout) {
+            b = b.connect_timeout(seconds_arg(v, "connect_timeout")?);
+        }
+        if let Some(v) = some_arg(request_timeout) {
+            b = b.request_timeout(seconds_arg(v, "request_timeout")?);
+        }
+        if let Some(v) = some_arg(page_size) {
+            let n = id_arg(v, "page_size")?;
+            if n == 0 {
+                return Err(PyValueError::new_err("page_size must be at least 1"));
+            }
+            b = b.page_size(
+                u32::try_from(n).map_err(|_| PyValueError::new_err("page_size is too large"))?,
+            );
+        }
+        if let Some(v) = some_arg(poll_interval) {
+            b = b.poll_interval(seconds_arg(v, "poll_interval")?);
+        }
+        if let Some(v) = some_arg(user_agent) {
+            b = b.user_agent(str_arg(v, "user_agent")?);
+        }
+        if let Some(v) = some_arg(max_retries) {
+            let n = id_arg(v, "max_retries")?;
+            let mut policy = webcare::RetryPolicy::default();
+            policy.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
+            b = b.retry(policy);
+        }
+        Ok(NativeClient {
+            inner: b.build().py()?,
+        })
+    }
+
+    /// The base URL.
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.base_url().to_string()
+    }
+    /// The client id.
+    #[getter]
+    fn client_id(&self) -> String {
+        self.inner.client_id().to_string()
+    }
+    /// The default page size.
+    #[getter]
+    fn page_size(&self) -> u32 {
+        self.inner.page_size()
+    }
+    /// The default poll interval of `watch`, in seconds.
+    #[getter]
+    fn poll_interval(&self) -> f64 {
+        self.inner.poll_interval().as_secs_f64()
+    }
+    /// How many token requests this client made.
+    #[getter]
+    fn token_fetch_count(&self) -> u64 {
+        self.inner.token_fetch_count()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Client(base_url={:?}, client_id={:?}, client_secret='{}')",
+            self.inner.base_url(),
+            self.inner.client_id(),
+            webcare::redact::REDACTED
+        )
+    }
+
+    // ----- blocking -----
+
+    fn configuration(&self, py: Python<'_>) -> PyResult<PyConfiguration> {
+        let c = self.inner.clone();
+        let inner = wait(py, async move { c.configuration().await })?;
+        Ok(PyConfiguration { inner })
+    }
+
+    fn sso_token(&self, py: Python<'_>, email: &Bound<'_, PyAny>) -> PyResult<PySsoToken> {
+        let email = str_arg(email, "email")?;
+        let c = self.inner.clone();
+        let inner = wait(py, async move { c.sso_token(&email).await })?;
+        Ok(PySsoToken { inner })
+    }
+
+    #[pyo3(signature = (profile, filter=None))]
+    fn search(
+        &self,
+        py: Python<'_>,
+        profile: &Bound<'_, PyAny>,
+        filter: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyPage> {
+        let profile = profile_arg(profile)?;
+        let f = filter_arg(filter)?;
+        let c = self.inner.clone();
+        let page = wait(py, async move { c.results().search(&profile, &f).await })?;
+        Ok(PyPage::new(page))
+    }
+
+    #[pyo3(signature = (id, context=true))]
+    fn result(&self, py: Python<'_>, id: &Bound<'_, PyAny>, context: bool) -> PyResult<Py<PyAny>> {
+        let id = id_arg(id, "id")?;
+        let c = self.inner.clone();
+        if context {
+            let r = wait(py, async move { c.results().get(id).await })?;
+            Ok(Py::new(py, PyResultWithContext::build(py, r)?)?.into_any())
+        } else {
+            let r = wait(py, async move { c.results().get_no_context(id).await })?;
+            Ok(Py::new(py, PyWebcareResult::new(r))?.into_any())
+        }
+    }
+
+    #[pyo3(signature = (id, message, connection_id=None, public=true))]
+    fn reply(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        message: &Bound<'_, PyAny>,
+        connection_id: Option<&Bound<'_, PyAny>>,
+        public: bool,
+    ) -> PyResult<PyReplySent> {
+        let id = id_arg(id, "id")?;
+        let req = reply_request(message, connection_id, public)?;
+        let c = self.inner.clone();
+        let r = wait(py, async move { c.results().reply(id, &req).await })?;
+        PyReplySent::build(py, r)
+    }
+
+    fn event(&self, py: Python<'_>, id: &Bound<'_, PyAny>, event: &Bound<'_, PyAny>) -> PyResult<PyAck> {
+        let id = id_arg(id, "id")?;
+        let ev = event_arg(event)?;
+        let c = self.inner.clone();
+        let inner = wait(py, async move { c.results().event(id, ev).await })?;
+        Ok(PyAck { inner })
+    }
+
+    fn close_case(
+        &self,
+        py: Python<'_>,
+        search_id: &Bound<'_, PyAny>,
+        case_id: &Bound<'_, PyAny>,
+    ) -> PyResult<PyAck> {
+        let s = id_arg(search_id, "search_id")?;
+        let case = case_arg(case_id)?;
+        let c = self.inner.clone();
+        let inner = wait(py, async move { c.cases().close(s, &case).await })?;
+        Ok(PyAck { inner })
+    }
+
+    fn hand_over(
+        &self,
+        py: Python<'_>,
+        search_id: &Bound<'_, PyAny>,
+        case_id: &Bound<'_, PyAny>,
+        handler_id: &Bound<'_, PyAny>,
+    ) -> PyResult<PyAck> {
+        let s = id_arg(search_id, "search_id")?;
+        let case = case_arg(case_id)?;
+        let h = id_arg(handler_id, "handler_id")?;
+        let c = self.inner.clone();
+        let inner = wait(py, async move { c.cases().hand_over(s, &case, h).await })?;
+        Ok(PyAck { inner })
+    }
+
+    fn release_handler(
+        &self,
+        py: Python<'_>,
+        search_id: &Bound<'_, PyAny>,
+        case_id: &Bound<'_, PyAny>,
+    ) -> PyResult<PyAck> {
+        let s = id_arg(search_id, "search_id")?;
+        let case = case_arg(case_id)?;
+        let c = self.inner.clone();
+        let inner = wait(py, async move { c.cases().release_handler(s, &case).await })?;
+        Ok(PyAck { inner })
+    }
+
+    /// A pager over every result of the filter (offset paging, or keyset paging after
+    /// `since_id`).
+    #[pyo3(signature = (profile, filter=None, *, limit=None, page_size=None, since_id=None))]
+    fn pager(
+        &self,
+        profile: &Bound<'_, PyAny>,
+        filter: Option<&Bound<'_, PyAny>>,
+        limit: Option<&Bound<'_, PyAny>>,
+        page_size: Option<&Bound<'_, PyAny>>,
+        since_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<NativePager> {
+        let profile = profile_arg(profile)?;
+        let mut f = filter_arg(filter)?;
+        f.validate().map_err(crate::errors::value_error)?;
+        let limit = opt_u64(limit, "limit")?;
+        if let Some(n) = opt_u64(page_size, "page_size")? {
+            if n == 0 {
+                return Err(PyValueError::new_err("page_size must be at least 1"));
+            }
+            f.limit = Some(u32::try_from(n).map_err(|_| PyValueError::new_err("page_size is too large"))?);
+        }
+        let kind = match opt_u64(since_id, "since_id")? {
+            Some(id) => PagerKind::Keyset(self.inner.results().keyset_pager(&profile, &f, id, limit)),
+            None => PagerKind::Offset(self.inner.results().pager(&profile, &f, limit)),
+        };
+        Ok(NativePager {
+            inner: Arc::new(Mutex::new(kind)),
+        })
+    }
+
+    /// A watcher of new results.
+    #[pyo3(signature = (profile, filter=None, since_id=None, poll_interval=None))]
+    fn watcher(
+        &self,
+        profile: &Bound<'_, PyAny>,
+        filter: Option<&Bound<'_, PyAny>>,
+        since_id: Option<&Bound<'_, PyAny>>,
+        poll_interval: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<NativeWatcher> {
+        let profile = profile_arg(profile)?;
+        let f: Filter = filter_arg(filter)?;
+        f.validate().map_err(crate::errors::value_error)?;
+        let interval = match poll_interval {
+            Some(p) if !p.is_none() => seconds_arg(p, "poll_interval")?,
+            _ => self.inner.poll_interval(),
+        };
+        let opts = WatchOptions {
+            since_id: opt_u64(since_id, "since_id")?,
+            poll_interval: Some(interval),
+        };
+        let w = self.inner.results().watch(&profile, &f, opts);
+        Ok(NativeWatcher {
+            inner: Arc::new(Mutex::new(w)),
+            poll_interval: interval.as_secs_f64(),
+        })
+    }
+
+    // ----- async -----
+
+    async fn configuration_async(&self) -> PyResult<PyConfiguration> {
+        let c = self.inner.clone();
+        let inner = run(async move { c.configuration().await }).await?;
+        Ok(PyConfiguration { inner })
+    }
+
+    async fn sso_token_async(&self, email: String) -> PyResult<PySsoToken> {
+        let c = self.inner.clone();
+        let inner = run(async move { c.sso_token(&email).await }).await?;
+        Ok(PySsoToken { inner })
+    }
+
+    #[pyo3(signature = (profile, filter=None))]
+    async fn search_async(&self, profile: String, filter: Option<Py<PyAny>>) -> PyResult<PyPage> {
+        let f = Python::attach(|py| filter_arg(filter.as_ref().map(|f| f.bind(py))))?;
+        if profile.trim().is_empty() {
+            return Err(PyValueError::new_err("profile must not be empty"));
+        }
+        let c = self.inner.clone();
+        let page = run(async move { c.results().search(&profile, &f).await }).await?;
+        Ok(PyPage::new(page))
+    }
+
+    #[pyo3(signature = (id, context=true))]
+    async fn result_async(&self, id: Py<PyAny>, context: bool) -> PyResult<Py<PyAny>> {
+        let id = Python::attach(|py| id_arg(id.bind(py), "id"))?;
+        let c = self.inner.clone();
+        if context {
+            let r = run(async move { c.results().get(id).await }).await?;
+            Python::attach(|py| Ok(Py::new(py, PyResultWithContext::build(py, r)?)?.into_any()))
+        } else {
+            let r = run(async move { c.results().get_no_context(id).await }).await?;
+            Python::attach(|py| Ok(Py::new(py, PyWebcareResult::new(r))?.into_any()))
+        }
+    }
+
+    #[pyo3(signature = (id, message, connection_id=None, public=true))]
+    async fn reply_async(
+        &self,
+        id: Py<PyAny>,
+        message: Py<PyAny>,
+        connection_id: Option<Py<PyAny>>,
+        public: bool,
+    ) -> PyResult<PyReplySent> {
+        let (id, req) = Python::attach(|py| -> PyResult<_> {
+            Ok((
+                id_arg(id.bind(py), "id")?,
+                reply_request(message.bind(py), connection_id.as_ref().map(|c| c.bind(py)), public)?,
+            ))
+        })?;
+        let c = self.inner.clone();
+        let r = run(async move { c.results().reply(id, &req).await }).await?;
+        Python::attach(|py| PyReplySent::build(py, r))
+    }
+
+    async fn event_async(&self, id: Py<PyAny>, event: Py<PyAny>) -> PyResult<PyAck> {
+        let (id, ev) = Python::attach(|py| -> PyResult<_> {
+            Ok((id_arg(id.bind(py), "id")?, event_arg(event.bind(py))?))
+        })?;
+        let c = self.inner.clone();
+        let inner = run(async move { c.results().event(id, ev).await }).await?;
+        Ok(PyAck { inner })
+    }
+
+    async fn close_case_async(&self, search_id: Py<PyAny>, case_id: Py<PyAny>) -> PyResult<PyAck> {
+        let (s, case) = Python::attach(|py| -> PyResult<_> {
+            Ok((id_arg(search_id.bind(py), "search_id")?, case_arg(case_id.bind(py))?))
+        })?;
+        let c = self.inner.clone();
+        let inner = run(async move { c.cases().close(s, &case).await }).await?;
+        Ok(PyAck { inner })
+    }
+
+    async fn hand_over_async(
+        &self,
+        search_id: Py<PyAny>,
+        case_id: Py<PyAny>,
+        handler_id: Py<PyAny>,
+    ) -> PyResult<PyAck> {
+        let (s, case, h) = Python::attach(|py| -> PyResult<_> {
+            Ok((
+                id_arg(search_id.bind(py), "search_id")?,
+                case_arg(case_id.bind(py))?,
+                id_arg(handler_id.bind(py), "handler_id")?,
+            ))
+        })?;
+        let c = self.inner.clone();
+        let inner = run(async move { c.cases().hand_over(s, &case, h).await }).await?;
+        Ok(PyAck { inner })
+    }
+
+    async fn release_handler_async(
+        &self,
+        search_id: Py<PyAny>,
+        case_id: Py<PyAny>,
+    ) -> PyResult<PyAck> {
+        let (s, case) = Python::attach(|py| -> PyResult<_> {
+            Ok((id_arg(search_id.bind(py), "search_id")?, case_arg(case_id.bind(py))?))
+        })?;
+        let c = self.inner.clone();
+        let inner = run(async move { c.cases().release_handler(s, &case).await }).await?;
+        Ok(PyAck { inner })
+    }
+}
+
+enum PagerKind {
+    Offset(Pager),
+    Keyset(KeysetPager),
+}
+
+impl PagerKind {
+    async fn next(&mut self) -> webcare::Result<Option<Page>> {
+        match self {
+            PagerKind::Offset(p) => p.next_page().await,
+            PagerKind::Keyset(p) => p.next_page().await,
+        }
+    }
+}
+
+/// Pages of a search (use `client.results(...)`).
+#[pyclass(name = "NativePager", module = "webcare._native", frozen)]
+pub struct NativePager {
+    inner: Arc<Mutex<PagerKind>>,
+}
+
+async fn next_batch_of(
+    pager: Arc<Mutex<PagerKind>>,
+) -> webcare::Result<Option<arrow_array::RecordBatch>> {
+    let mut p = pager.lock().await;
+    match p.next().await? {
+        None => Ok(None),
+        Some(page) => batch(&page.results)
+            .map(Some)
+            .map_err(|e| webcare::Error::decode(format!("arrow: {e}"))),
+    }
+}
+
+fn call_progress(py: Python<'_>, progress: Option<&Py<PyAny>>, n: usize) -> PyResult<()> {
+    if let Some(cb) = progress {
+        cb.call1(py, (n,))?;
+    }
+    Ok(())
+}
+
+#[pymethods]
+impl NativePager {
+    /// The next page, or None when done (blocking).
+    fn next_page(&self, py: Python<'_>) -> PyResult<Option<PyPage>> {
+        let p = self.inner.clone();
+        let page = wait(py, async move { p.lock().await.next().await })?;
+        Ok(page.map(PyPage::new))
+    }
+
+    /// The next page's results as a list, or None when done (blocking).
+    fn next_results<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
+        let p = self.inner.clone();
+        let page = wait(py, async move { p.lock().await.next().await })?;
+        page.map(|pg| results_list(py, &pg.results)).transpose()
+    }
+
+    /// The next page, or None when done.
+    async fn next_page_async(&self) -> PyResult<Option<PyPage>> {
+        let p = self.inner.clone();
+        let page = run(async move { p.lock().await.next().await }).await?;
+        Ok(page.map(PyPage::new))
+    }
+
+    /// Every remaining page as Arrow record batches, built in Rust (blocking). `progress` is
+    /// called with the number of results of each page.
+    #[pyo3(signature = (progress=None))]
+    fn collect_arrow(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<ArrowResults> {
+        let mut batches = Vec::new();
+        loop {
+            let p = self.inner.clone();
+            match wait(py, next_batch_of(p))? {
+                None => break,
+                Some(b) => {
+                    call_progress(py, progress.as_ref(), b.num_rows())?;
+                    batches.push(b);
+                }
+            }
+        }
+        Ok(ArrowResults::from_batches(batches))
+    }
+
+    /// Every remaining page as Arrow record batches, built in Rust.
+    #[pyo3(signature = (progress=None))]
+    async fn collect_arrow_async(&self, progress: Option<Py<PyAny>>) -> PyResult<ArrowResults> {
+        let mut batches = Vec::new();
+        loop {
+            let p = self.inner.clone();
+            match run(next_batch_of(p)).await? {
+                None => break,
+                Some(b) => {
+                    Python::attach(|py| call_progress(py, progress.as_ref(), b.num_rows()))?;
+                    batches.push(b);
+                }
+            }
+        }
+        Ok(ArrowResults::from_batches(batches))
+    }
+}
+
+/// Polls for new results (use `client.watch(...)`).
+#[pyclass(name = "NativeWatcher", module = "webcare._native", frozen)]
+pub struct NativeWatcher {
+    inner: Arc<Mutex<Watcher>>,
+    /// Seconds to wait between polls that found nothing.
+    #[pyo3(get)]
+    poll_interval: f64,
+}
+
+#[pymethods]
+impl NativeWatcher {
+    /// What is new (polls once; never sleeps). Blocking.
+    fn next_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let w = self.inner.clone();
+        let rs = wait(py, async move { w.lock().await.next_batch().await })?;
+        results_list(py, &rs)
+    }
+
+    /// What is new (polls once; never sleeps).
+    async fn next_batch_async(&self) -> PyResult<Py<PyList>> {
+        let w = self.inner.clone();
+        let rs = run(async move { w.lock().await.next_batch().await }).await?;
+        Python::attach(|py| Ok(results_list(py, &rs)?.unbind()))
+    }
+
+    /// The id of the last result yielded (pass it as `since_id` to resume), if known.
+    #[getter]
+    fn last_id(&self) -> Option<u64> {
+        self.inner.try_lock().and_then(|w| w.last_id())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Watcher(last_id={:?})", self.last_id())
+    }
+}
