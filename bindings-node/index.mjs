@@ -1,0 +1,35 @@
+// ES module entry: re-exports the CommonJS implementation.
+import webcare from './index.js'
+
+export const {
+  Client,
+  Filter,
+  ResultsIterable,
+  Watch,
+  Watcher,
+  SsoToken,
+  sentiment,
+  sentimentMany,
+  setLogger,
+  WebcareError,
+  AuthError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  NetworkError,
+  DecodeError,
+  ConfigError,
+  AbortError,
+  NativeClient,
+  NativePager,
+  NativeWatcher,
+  cancelCall,
+  filterRender,
+  filterParse,
+  searchPathRender,
+  searchPathParse
+} = webcare
+export default webcare

@@ -1,0 +1,420 @@
+//! The native client, pager and watcher classes (wrapped by `index.js`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi_derive::napi;
+use serde_json::Value;
+use tokio::sync::Mutex;
+use webcare::{
+    ClientBuilder, Event, KeysetPager, NextPage, Pager, ReplyRequest, RetryPolicy, WatchOptions,
+    Watcher,
+};
+
+use crate::cancel::{run, CallOptions};
+use crate::convert::{
+    self, Ack, NativeSsoToken, Page, ReplySent, ResultWithContext, WatchBatch, WebcareResult,
+};
+use crate::errors::{to_napi, validation};
+use crate::filter::{core_filter, uint_arg, FilterInit};
+
+/// Client options. Unset values come from the `WEBCARE_*` environment variables, then defaults.
+#[napi(object)]
+#[derive(Default)]
+pub struct ClientOptions {
+    /// The API base URL (`WEBCARE_BASE_URL`; default: production).
+    pub base_url: Option<String>,
+    /// The token URL (`WEBCARE_TOKEN_URL`; default: derived from the base URL).
+    pub token_url: Option<String>,
+    /// OAuth2 client id (`WEBCARE_CLIENT_ID`).
+    pub client_id: Option<String>,
+    /// OAuth2 client secret (`WEBCARE_CLIENT_SECRET`). Never shown in errors, logs or inspect.
+    pub client_secret: Option<String>,
+    /// Timeout of a whole call, retries included, in milliseconds (default 120000).
+    pub timeout_ms: Option<f64>,
+    /// Timeout of one attempt in milliseconds (default 30000).
+    pub request_timeout_ms: Option<f64>,
+    /// Connect timeout in milliseconds (default 10000).
+    pub connect_timeout_ms: Option<f64>,
+    /// Retries after the first attempt (default 4; 0 disables retrying).
+    pub max_retries: Option<u32>,
+    /// Page size of paged searches (default 100).
+    pub page_size: Option<u32>,
+    /// Poll interval of `watch` when there is nothing new, in milliseconds (default 2000).
+    pub poll_interval_ms: Option<f64>,
+    /// The user agent.
+    pub user_agent: Option<String>,
+}
+
+fn ms(what: &str, v: f64) -> napi::Result<Duration> {
+    if v.is_finite() && v > 0.0 {
+        Ok(Duration::from_secs_f64(v / 1000.0))
+    } else {
+        Err(to_napi(webcare::Error::config(format!(
+            "{what} must be a positive number of milliseconds, got {v}"
+        ))))
+    }
+}
+
+/// The native client (use `Client` from the package instead).
+#[napi]
+pub struct NativeClient {
+    inner: webcare::Client,
+    poll_interval_ms: f64,
+}
+
+/// Reply options.
+#[napi(object)]
+pub struct ReplyOptions {
+    /// The text.
+    pub message: String,
+    /// The connection to reply from (default: the result's default connection).
+    pub connection_id: Option<f64>,
+    /// Reply in public (default true); `false` replies privately.
+    pub public: Option<bool>,
+}
+
+#[napi]
+impl NativeClient {
+    /// A client from options, falling back to the `WEBCARE_*` environment variables.
+    #[napi(constructor)]
+    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
+        let o = options.unwrap_or_default();
+        let mut b = ClientBuilder::from_env();
+        if let Some(v) = o.base_url {
+            b = b.base_url(v);
+        }
+        if let Some(v) = o.token_url {
+            b = b.token_url(v);
+        }
+        if let Some(v) = o.client_id {
+            b = b.client_id(v);
+        }
+        if let Some(v) = o.client_secret {
+            b = b.client_secret(v);
+        }
+        if let Some(v) = o.timeout_ms {
+            b = b.total_timeout(ms("timeoutMs", v)?);
+        }
+        if let Some(v) = o.request_timeout_ms {
+            b = b.request_timeout(ms("requestTimeoutMs", v)?);
+        }
+        if let Some(v) = o.connect_timeout_ms {
+            b = b.connect_timeout(ms("connectTimeoutMs", v)?);
+        }
+        if let Some(n) = o.max_retries {
+            b = b.retry(RetryPolicy {
+                max_retries: n,
+                ..RetryPolicy::default()
+            });
+        }
+        if let Some(n) = o.page_size {
+            b = b.page_size(n);
+        }
+        let mut poll_interval_ms = 2000.0;
+        if let Some(v) = o.poll_interval_ms {
+            b = b.poll_interval(ms("pollIntervalMs", v)?);
+            poll_interval_ms = v;
+        }
+        if let Some(v) = o.user_agent {
+            b = b.user_agent(v);
+        }
+        // Building the reqwest client needs no runtime, but keep it on the core's threads anyway
+        // for a uniform panic boundary.
+        let inner = b.build().map_err(to_napi)?;
+        Ok(NativeClient {
+            inner,
+            poll_interval_ms,
+        })
+    }
+
+    /// The base URL.
+    #[napi(getter)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_string()
+    }
+
+    /// The client id.
+    #[napi(getter)]
+    pub fn client_id(&self) -> String {
+        self.inner.client_id().to_string()
+    }
+
+    /// The poll interval of `watch`, in milliseconds.
+    #[napi(getter)]
+    pub fn poll_interval_ms(&self) -> f64 {
+        self.poll_interval_ms
+    }
+
+    /// `GET /configuration` (keys as served: camelCase).
+    #[napi(ts_return_type = "Promise<Configuration>")]
+    pub async fn configuration(&self, opts: Option<CallOptions>) -> napi::Result<Value> {
+        let c = self.inner.clone();
+        run(opts, async move {
+            let cfg = c.configuration().await?;
+            serde_json::to_value(cfg)
+                .map_err(|e| webcare::Error::decode(format!("configuration: {e}")))
+        })
+        .await
+    }
+
+    /// `GET /ssoAccessToken/{email}`.
+    #[napi]
+    pub async fn sso_token(
+        &self,
+        email: String,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<NativeSsoToken> {
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.sso_token(&email).await.map(NativeSsoToken::from)
+        })
+        .await
+    }
+
+    /// `GET /results/{id}`: the result and its conversation context.
+    #[napi]
+    pub async fn result(
+        &self,
+        id: f64,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<ResultWithContext> {
+        let id = uint_arg("result id", id)?;
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.results().get(id).await.map(ResultWithContext::from)
+        })
+        .await
+    }
+
+    /// `GET /results/{id}/noContext`.
+    #[napi]
+    pub async fn result_no_context(
+        &self,
+        id: f64,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<WebcareResult> {
+        let id = uint_arg("result id", id)?;
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.results().get_no_context(id).await.map(WebcareResult::from)
+        })
+        .await
+    }
+
+    /// `POST /results/{id}/replies`.
+    #[napi]
+    pub async fn reply(
+        &self,
+        id: f64,
+        reply: ReplyOptions,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<ReplySent> {
+        let id = uint_arg("result id", id)?;
+        let mut req = ReplyRequest::new(reply.message);
+        if let Some(c) = reply.connection_id {
+            req = req.connection(uint_arg("connectionId", c)?);
+        }
+        if reply.public == Some(false) {
+            req = req.private();
+        }
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.results().reply(id, &req).await.map(ReplySent::from)
+        })
+        .await
+    }
+
+    /// `POST /results/{id}/event/{event}` (`starttyping`, `stoptyping`, `closed`, `opened`).
+    #[napi]
+    pub async fn event(
+        &self,
+        id: f64,
+        event: String,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<Ack> {
+        let id = uint_arg("result id", id)?;
+        let event = Event::parse(&event).map_err(to_napi)?;
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.results().event(id, event).await.map(Ack::from)
+        })
+        .await
+    }
+
+    /// `POST /searches/{searchId}/cases/{caseId}/close`.
+    #[napi]
+    pub async fn close_case(
+        &self,
+        search_id: f64,
+        case_id: String,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<Ack> {
+        let sid = uint_arg("search id", search_id)?;
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.cases().close(sid, &case_id).await.map(Ack::from)
+        })
+        .await
+    }
+
+    /// `POST /searches/{searchId}/cases/{caseId}/close/handOverToHandler/{handlerId}`.
+    #[napi]
+    pub async fn hand_over(
+        &self,
+        search_id: f64,
+        case_id: String,
+        handler_id: f64,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<Ack> {
+        let sid = uint_arg("search id", search_id)?;
+        let hid = uint_arg("handler id", handler_id)?;
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.cases().hand_over(sid, &case_id, hid).await.map(Ack::from)
+        })
+        .await
+    }
+
+    /// `POST /searches/{searchId}/cases/{caseId}/releaseHandler`.
+    #[napi]
+    pub async fn release_handler(
+        &self,
+        search_id: f64,
+        case_id: String,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<Ack> {
+        let sid = uint_arg("search id", search_id)?;
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.cases().release_handler(sid, &case_id).await.map(Ack::from)
+        })
+        .await
+    }
+
+    /// One page: `GET /results/{profile}/{filter}` (the filter's own `limit` and `offset` apply).
+    #[napi]
+    pub async fn search(
+        &self,
+        profile: String,
+        filter: Option<FilterInit>,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<Page> {
+        let f = core_filter(filter)?;
+        let c = self.inner.clone();
+        run(opts, async move {
+            c.results().search(&profile, &f).await.map(Page::from)
+        })
+        .await
+    }
+
+    /// A pager over every result of the filter. `maxResults` caps the total; `sinceId` switches
+    /// to keyset paging (results after that id, oldest first). The page size is the filter's
+    /// `limit` or the client's page size.
+    #[napi]
+    pub fn pager(
+        &self,
+        profile: String,
+        filter: Option<FilterInit>,
+        max_results: Option<f64>,
+        since_id: Option<f64>,
+    ) -> napi::Result<NativePager> {
+        if profile.trim().is_empty() {
+            return Err(validation("the search profile name is empty"));
+        }
+        let f = core_filter(filter)?;
+        let max = max_results
+            .map(|m| uint_arg("limit", m))
+            .transpose()?;
+        let kind = match since_id {
+            Some(s) => PagerKind::Keyset(self.inner.results().keyset_pager(
+                &profile,
+                &f,
+                uint_arg("sinceId", s)?,
+                max,
+            )),
+            None => PagerKind::Offset(self.inner.results().pager(&profile, &f, max)),
+        };
+        Ok(NativePager {
+            inner: Arc::new(Mutex::new(kind)),
+        })
+    }
+
+    /// A watcher for new results (each exactly once, in id order).
+    #[napi]
+    pub fn watcher(
+        &self,
+        profile: String,
+        filter: Option<FilterInit>,
+        since_id: Option<f64>,
+    ) -> napi::Result<NativeWatcher> {
+        if profile.trim().is_empty() {
+            return Err(validation("the search profile name is empty"));
+        }
+        let f = core_filter(filter)?;
+        let options = WatchOptions {
+            since_id: since_id.map(|s| uint_arg("sinceId", s)).transpose()?,
+            poll_interval: None,
+        };
+        Ok(NativeWatcher {
+            inner: Arc::new(Mutex::new(self.inner.results().watch(&profile, &f, options))),
+        })
+    }
+}
+
+enum PagerKind {
+    Offset(Pager),
+    Keyset(KeysetPager),
+}
+
+/// Pages of a search (use `client.results(...)` instead).
+#[napi]
+pub struct NativePager {
+    inner: Arc<Mutex<PagerKind>>,
+}
+
+#[napi]
+impl NativePager {
+    /// The next page of results, or `null` when done.
+    #[napi]
+    pub async fn next_page(
+        &self,
+        opts: Option<CallOptions>,
+    ) -> napi::Result<Option<Vec<WebcareResult>>> {
+        let inner = self.inner.clone();
+        run(opts, async move {
+            let mut guard = inner.lock_owned().await;
+            let page = match &mut *guard {
+                PagerKind::Offset(p) => p.next_page().await?,
+                PagerKind::Keyset(p) => p.next_page().await?,
+            };
+            Ok(page.map(|p| convert::results(p.results)))
+        })
+        .await
+    }
+}
+
+/// New results of a search (use `client.watch(...)` instead).
+#[napi]
+pub struct NativeWatcher {
+    inner: Arc<Mutex<Watcher>>,
+}
+
+#[napi]
+impl NativeWatcher {
+    /// Poll once (never sleeps): the new results, possibly none. An error moves no cursor, so
+    /// calling again retries and loses nothing.
+    #[napi]
+    pub async fn next_batch(&self, opts: Option<CallOptions>) -> napi::Result<WatchBatch> {
+        let inner = self.inner.clone();
+        run(opts, async move {
+            let mut w = inner.lock_owned().await;
+            let batch = w.next_batch().await?;
+            Ok(WatchBatch {
+                results: convert::results(batch),
+                last_id: w.last_id().map(convert::id_num),
+            })
+        })
+        .await
+    }
+}
