@@ -11,6 +11,7 @@ export CARGO_TERM_COLOR ?= never
 # Suites run by `make test`; each language adds its own line below.
 TEST_TARGETS := lint test-rust
 TEST_TARGETS += test-cli
+TEST_TARGETS += test-kotlin
 
 .PHONY: all demo test lint test-rust test-cli build bench soak clean
 
@@ -36,6 +37,10 @@ test-rust:
 test-cli:
 	cargo build -p webcare-cli
 	bash scripts/test-cli.sh
+
+# Kotlin: host cdylib + uniffi-bindgen, generated bindings, Maven (JUnit 5) tests and the example.
+test-kotlin:
+	bash scripts/test-kotlin.sh
 
 clean:
 	cargo clean

@@ -1,6 +1,7 @@
 //! Pagers and the watcher: native objects with `suspend` methods. Each call runs on the core's
 //! runtime; cancelling the coroutine aborts it without moving the cursor.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::Mutex;
@@ -79,8 +80,24 @@ impl std::fmt::Debug for ResultWatcher {
     }
 }
 
+static LIVE_WATCHERS: AtomicU64 = AtomicU64::new(0);
+
+/// How many native watchers are alive (not yet closed or collected). For tests that check a
+/// cancelled `Flow` frees its watcher.
+#[uniffi::export]
+pub fn live_watchers() -> u64 {
+    LIVE_WATCHERS.load(Ordering::SeqCst)
+}
+
+impl Drop for ResultWatcher {
+    fn drop(&mut self) {
+        LIVE_WATCHERS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl ResultWatcher {
     pub(crate) fn new(w: webcare::Watcher, poll_interval_ms: u64) -> Arc<Self> {
+        LIVE_WATCHERS.fetch_add(1, Ordering::SeqCst);
         Arc::new(ResultWatcher {
             inner: Arc::new(Mutex::new(w)),
             poll_interval_ms,

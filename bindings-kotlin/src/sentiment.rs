@@ -14,7 +14,7 @@ pub struct Score {
     /// Proportion of positive tokens.
     pub positive: f64,
     /// The five-class label.
-    pub class: SentimentClass,
+    pub sentiment_class: SentimentClass,
     /// The language the text was scored as.
     pub language: Language,
     /// The class as the API's value, -2..2.
@@ -28,7 +28,7 @@ impl From<webcare::Score> for Score {
             negative: s.negative,
             neutral: s.neutral,
             positive: s.positive,
-            class: s.class.into(),
+            sentiment_class: s.class.into(),
             language: s.language.into(),
             value: s.value(),
         }
