@@ -7,8 +7,8 @@ use std::sync::Arc;
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{
-    ArrayRef, BooleanArray, Int64Array, Int8Array, RecordBatch, RecordBatchIterator,
-    StringArray, TimestampMillisecondArray, UInt32Array, UInt64Array,
+    ArrayRef, BooleanArray, Int64Array, Int8Array, RecordBatch, RecordBatchIterator, StringArray,
+    TimestampMillisecondArray, UInt32Array, UInt64Array,
 };
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 use pyo3::exceptions::PyValueError;
@@ -59,7 +59,10 @@ pub fn schema() -> SchemaRef {
     ]))
 }
 
-fn strings<'a>(rs: &'a [WebcareResult], f: impl Fn(&'a WebcareResult) -> Option<&'a str>) -> ArrayRef {
+fn strings<'a>(
+    rs: &'a [WebcareResult],
+    f: impl Fn(&'a WebcareResult) -> Option<&'a str>,
+) -> ArrayRef {
     Arc::new(rs.iter().map(f).collect::<StringArray>())
 }
 
@@ -77,14 +80,20 @@ pub fn batch(rs: &[WebcareResult]) -> Result<RecordBatch, ArrowError> {
         tags.append(true);
     }
     let columns: Vec<ArrayRef> = vec![
-        Arc::new(UInt64Array::from_iter_values(rs.iter().map(|r| r.unique_id))),
+        Arc::new(UInt64Array::from_iter_values(
+            rs.iter().map(|r| r.unique_id),
+        )),
         Arc::new(
-            TimestampMillisecondArray::from(rs.iter().map(|r| r.timestamp_ms()).collect::<Vec<_>>())
-                .with_timezone("UTC"),
+            TimestampMillisecondArray::from(
+                rs.iter().map(|r| r.timestamp_ms()).collect::<Vec<_>>(),
+            )
+            .with_timezone("UTC"),
         ),
         Arc::new(Int64Array::from_iter_values(rs.iter().map(|r| r.source))),
         strings(rs, |r| Source::from_id(r.source).map(|s| s.as_str())),
-        Arc::new(Int64Array::from_iter_values(rs.iter().map(|r| r.result_type))),
+        Arc::new(Int64Array::from_iter_values(
+            rs.iter().map(|r| r.result_type),
+        )),
         Arc::new(Int64Array::from_iter_values(rs.iter().map(|r| r.status))),
         Arc::new(Int8Array::from_iter_values(
             rs.iter().map(|r| r.sentiment_class().value()),
@@ -106,11 +115,16 @@ pub fn batch(rs: &[WebcareResult]) -> Result<RecordBatch, ArrowError> {
         strings(rs, |r| r.link.as_deref()),
         bools(rs, |r| r.reply_available),
         bools(rs, |r| r.like_available),
-        Arc::new(rs.iter().map(|r| r.default_connection).collect::<UInt64Array>()),
+        Arc::new(
+            rs.iter()
+                .map(|r| r.default_connection)
+                .collect::<UInt64Array>(),
+        ),
         Arc::new(rs.iter().map(|r| r.tbrank).collect::<Int64Array>()),
         Arc::new(tags.finish()),
         Arc::new(UInt32Array::from_iter_values(
-            rs.iter().map(|r| u32::try_from(r.replies.len()).unwrap_or(u32::MAX)),
+            rs.iter()
+                .map(|r| u32::try_from(r.replies.len()).unwrap_or(u32::MAX)),
         )),
     ];
     RecordBatch::try_new(schema(), columns)

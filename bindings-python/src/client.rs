@@ -152,7 +152,6 @@ impl NativeClient {
         user_agent: Option<&Bound<'_, PyAny>>,
         max_retries: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        
         let mut b = ClientBuilder::from_env();
         if let Some(v) = some_arg(base_url) {
             b = b.base_url(str_arg(v, "base_url")?);
@@ -192,9 +191,10 @@ impl NativeClient {
         }
         if let Some(v) = some_arg(max_retries) {
             let n = id_arg(v, "max_retries")?;
-            let mut policy = webcare::RetryPolicy::default();
-            policy.max_retries = u32::try_from(n).unwrap_or(u32::MAX);
-            b = b.retry(policy);
+            b = b.retry(webcare::RetryPolicy {
+                max_retries: u32::try_from(n).unwrap_or(u32::MAX),
+                ..webcare::RetryPolicy::default()
+            });
         }
         Ok(NativeClient {
             inner: b.build().py()?,
@@ -294,7 +294,12 @@ impl NativeClient {
         PyReplySent::build(py, r)
     }
 
-    fn event(&self, py: Python<'_>, id: &Bound<'_, PyAny>, event: &Bound<'_, PyAny>) -> PyResult<PyAck> {
+    fn event(
+        &self,
+        py: Python<'_>,
+        id: &Bound<'_, PyAny>,
+        event: &Bound<'_, PyAny>,
+    ) -> PyResult<PyAck> {
         let id = id_arg(id, "id")?;
         let ev = event_arg(event)?;
         let c = self.inner.clone();
@@ -362,10 +367,14 @@ impl NativeClient {
             if n == 0 {
                 return Err(PyValueError::new_err("page_size must be at least 1"));
             }
-            f.limit = Some(u32::try_from(n).map_err(|_| PyValueError::new_err("page_size is too large"))?);
+            f.limit = Some(
+                u32::try_from(n).map_err(|_| PyValueError::new_err("page_size is too large"))?,
+            );
         }
         let kind = match opt_u64(since_id, "since_id")? {
-            Some(id) => PagerKind::Keyset(self.inner.results().keyset_pager(&profile, &f, id, limit)),
+            Some(id) => {
+                PagerKind::Keyset(self.inner.results().keyset_pager(&profile, &f, id, limit))
+            }
             None => PagerKind::Offset(self.inner.results().pager(&profile, &f, limit)),
         };
         Ok(NativePager {
@@ -449,7 +458,11 @@ impl NativeClient {
         let (id, req) = Python::attach(|py| -> PyResult<_> {
             Ok((
                 id_arg(id.bind(py), "id")?,
-                reply_request(message.bind(py), connection_id.as_ref().map(|c| c.bind(py)), public)?,
+                reply_request(
+                    message.bind(py),
+                    connection_id.as_ref().map(|c| c.bind(py)),
+                    public,
+                )?,
             ))
         })?;
         let c = self.inner.clone();
@@ -468,7 +481,10 @@ impl NativeClient {
 
     async fn close_case_async(&self, search_id: Py<PyAny>, case_id: Py<PyAny>) -> PyResult<PyAck> {
         let (s, case) = Python::attach(|py| -> PyResult<_> {
-            Ok((id_arg(search_id.bind(py), "search_id")?, case_arg(case_id.bind(py))?))
+            Ok((
+                id_arg(search_id.bind(py), "search_id")?,
+                case_arg(case_id.bind(py))?,
+            ))
         })?;
         let c = self.inner.clone();
         let inner = run(async move { c.cases().close(s, &case).await }).await?;
@@ -499,7 +515,10 @@ impl NativeClient {
         case_id: Py<PyAny>,
     ) -> PyResult<PyAck> {
         let (s, case) = Python::attach(|py| -> PyResult<_> {
-            Ok((id_arg(search_id.bind(py), "search_id")?, case_arg(case_id.bind(py))?))
+            Ok((
+                id_arg(search_id.bind(py), "search_id")?,
+                case_arg(case_id.bind(py))?,
+            ))
         })?;
         let c = self.inner.clone();
         let inner = run(async move { c.cases().release_handler(s, &case).await }).await?;

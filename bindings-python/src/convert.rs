@@ -75,7 +75,9 @@ pub fn str_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
 /// A duration in seconds (int or float, > 0).
 pub fn seconds_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<std::time::Duration> {
     if obj.is_instance_of::<PyBool>() {
-        return Err(PyTypeError::new_err(format!("{name} must be a number of seconds")));
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a number of seconds"
+        )));
     }
     let v: f64 = obj
         .extract()

@@ -67,7 +67,12 @@ impl<T> IntoPyResult<T> for webcare::Result<T> {
     }
 }
 
-/// A core validation error on argument values becomes `ValueError`.
+/// A core error about argument values: `webcare.ValidationError` (a `ValueError` too) for a
+/// validation error, a plain `ValueError` otherwise.
 pub fn value_error(e: webcare::Error) -> PyErr {
-    PyValueError::new_err(e.message().to_string())
+    if e.kind() == ErrorKind::Validation {
+        to_py(e)
+    } else {
+        PyValueError::new_err(e.message().to_string())
+    }
 }

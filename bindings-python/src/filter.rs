@@ -162,10 +162,26 @@ fn set_field(f: &mut Filter, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()
     let none = value.is_none();
     match key {
         "sources" | "source" => {
-            f.sources = if none { Vec::new() } else { parse_sources(value)? };
+            f.sources = if none {
+                Vec::new()
+            } else {
+                parse_sources(value)?
+            };
         }
-        "sentiment" => f.sentiment = if none { None } else { Some(parse_sentiment(value)?) },
-        "period" => f.period = if none { None } else { Some(parse_period(value)?) },
+        "sentiment" => {
+            f.sentiment = if none {
+                None
+            } else {
+                Some(parse_sentiment(value)?)
+            }
+        }
+        "period" => {
+            f.period = if none {
+                None
+            } else {
+                Some(parse_period(value)?)
+            }
+        }
         "result_ids" | "result_id" | "results" => {
             f.result_ids.clear();
             if !none {
@@ -181,13 +197,55 @@ fn set_field(f: &mut Filter, key: &str, value: &Bound<'_, PyAny>) -> PyResult<()
                 }
             }
         }
-        "assigned" => f.assigned = if none { None } else { Some(id_arg(value, key)?) },
-        "order" => f.order = if none { None } else { Some(parse_order(value)?) },
-        "since_id" => f.since_id = if none { None } else { Some(id_arg(value, key)?) },
-        "new_results" => f.new_results = if none { None } else { parse_new_results(value)? },
-        "limit" => f.limit = if none { None } else { Some(parse_limit(value)?) },
-        "offset" => f.offset = if none { None } else { Some(id_arg(value, key)?) },
-        "checked" => f.checked = if none { None } else { Some(parse_bool(value, key)?) },
+        "assigned" => {
+            f.assigned = if none {
+                None
+            } else {
+                Some(id_arg(value, key)?)
+            }
+        }
+        "order" => {
+            f.order = if none {
+                None
+            } else {
+                Some(parse_order(value)?)
+            }
+        }
+        "since_id" => {
+            f.since_id = if none {
+                None
+            } else {
+                Some(id_arg(value, key)?)
+            }
+        }
+        "new_results" => {
+            f.new_results = if none {
+                None
+            } else {
+                parse_new_results(value)?
+            }
+        }
+        "limit" => {
+            f.limit = if none {
+                None
+            } else {
+                Some(parse_limit(value)?)
+            }
+        }
+        "offset" => {
+            f.offset = if none {
+                None
+            } else {
+                Some(id_arg(value, key)?)
+            }
+        }
+        "checked" => {
+            f.checked = if none {
+                None
+            } else {
+                Some(parse_bool(value, key)?)
+            }
+        }
         k if TEXT_KEYS.contains(&k) => {
             let v = if none {
                 None
@@ -272,6 +330,15 @@ impl PyFilter {
         Filter::parse(&s)
             .map(|inner| PyFilter { inner })
             .map_err(value_error)
+    }
+
+    /// Parse a full search path (`/results/<profile>/<segments>` or `<profile>/<segments>`)
+    /// into `(profile, filter)`.
+    #[staticmethod]
+    fn parse_path(path: &Bound<'_, PyAny>) -> PyResult<(String, Self)> {
+        let s = str_arg(path, "path")?;
+        let sp = webcare::SearchPath::parse(&s).map_err(value_error)?;
+        Ok((sp.profile, PyFilter { inner: sp.filter }))
     }
 
     /// A filter from its JSON form (as in the shared test vectors).
@@ -483,9 +550,7 @@ impl PyFilter {
     fn __bool__(&self) -> bool {
         self.inner != Filter::new()
     }
-    fn __reduce__<'py>(
-        slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         let cls = slf.get_type().getattr("parse")?;
         Ok((cls, (slf.get().inner.render(),)))
     }

@@ -301,7 +301,10 @@ impl PyPage {
         self.results.len()
     }
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(results_list(py, &self.results)?.as_any().try_iter()?.into_any())
+        Ok(results_list(py, &self.results)?
+            .as_any()
+            .try_iter()?
+            .into_any())
     }
     /// The page as Arrow data (an object with `__arrow_c_stream__`).
     fn to_arrow_stream(&self) -> crate::arrow::ArrowResults {

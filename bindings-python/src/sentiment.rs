@@ -12,7 +12,7 @@ use crate::errors::value_error;
 /// A sentiment score: `compound` in [-1, 1], the five-class `label` and its API `value`
 /// (-2..2), the `language` used (`en`/`nl`), and the token proportions `pos`/`neu`/`neg`.
 #[pyclass(name = "Score", module = "webcare", frozen)]
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct PyScore {
     pub inner: Score,
 }
@@ -101,7 +101,10 @@ pub fn sentiment(py: Python<'_>, text: &Bound<'_, PyAny>, lang: &str) -> PyResul
     let text: String = text.extract().map_err(|_| {
         PyTypeError::new_err(format!(
             "text must be a str, not {}",
-            text.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            text.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
         ))
     })?;
     let inner = py.detach(move || score_in(&text, lang));
@@ -139,7 +142,10 @@ pub fn sentiment_many<'py>(
         let s: String = item.extract().map_err(|_| {
             PyTypeError::new_err(format!(
                 "texts[{i}] must be a str, not {}",
-                item.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                item.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
             ))
         })?;
         owned.push(s);

@@ -40,7 +40,7 @@ class _Progress:
             self._bar = None
 
 
-def _table(stream: ArrowResults) -> "pyarrow.Table":
+def _table(stream: ArrowResults) -> pyarrow.Table:
     try:
         import pyarrow as pa
     except ImportError as e:  # pragma: no cover
@@ -48,15 +48,17 @@ def _table(stream: ArrowResults) -> "pyarrow.Table":
     return pa.table(stream)
 
 
-def _pandas(stream: ArrowResults) -> "pandas.DataFrame":
+def _pandas(stream: ArrowResults) -> pandas.DataFrame:
     try:
         import pandas  # noqa: F401
     except ImportError as e:  # pragma: no cover
-        raise ImportError("to_pandas() needs pandas and pyarrow: pip install 'webcare[pandas]'") from e
+        raise ImportError(
+            "to_pandas() needs pandas and pyarrow: pip install 'webcare[pandas]'"
+        ) from e
     return _table(stream).to_pandas()
 
 
-def _polars(stream: ArrowResults) -> "polars.DataFrame":
+def _polars(stream: ArrowResults) -> polars.DataFrame:
     try:
         import polars as pl
     except ImportError as e:  # pragma: no cover
@@ -100,7 +102,7 @@ class Results(Iterator[WebcareResult]):
         if self._progress is not None:
             self._progress.update(n)
 
-    def __iter__(self) -> "Results":
+    def __iter__(self) -> Results:
         return self
 
     def __next__(self) -> WebcareResult:
@@ -136,15 +138,15 @@ class Results(Iterator[WebcareResult]):
     def _count_rows(self, n: int) -> None:
         self._count(n)
 
-    def to_arrow(self) -> "pyarrow.Table":
+    def to_arrow(self) -> pyarrow.Table:
         """The remaining results as a ``pyarrow.Table`` (needs pyarrow)."""
         return _table(self.to_arrow_stream())
 
-    def to_pandas(self) -> "pandas.DataFrame":
+    def to_pandas(self) -> pandas.DataFrame:
         """The remaining results as a ``pandas.DataFrame`` (needs pandas and pyarrow)."""
         return _pandas(self.to_arrow_stream())
 
-    def to_polars(self) -> "polars.DataFrame":
+    def to_polars(self) -> polars.DataFrame:
         """The remaining results as a ``polars.DataFrame`` (needs polars)."""
         return _polars(self.to_arrow_stream())
 
@@ -183,7 +185,7 @@ class AsyncResults(AsyncIterator[WebcareResult]):
         if self._progress is not None:
             self._progress.update(n)
 
-    def __aiter__(self) -> "AsyncResults":
+    def __aiter__(self) -> AsyncResults:
         return self
 
     async def __anext__(self) -> WebcareResult:
@@ -216,15 +218,15 @@ class AsyncResults(AsyncIterator[WebcareResult]):
         finally:
             self._done()
 
-    async def to_arrow(self) -> "pyarrow.Table":
+    async def to_arrow(self) -> pyarrow.Table:
         """The remaining results as a ``pyarrow.Table``."""
         return _table(await self.to_arrow_stream())
 
-    async def to_pandas(self) -> "pandas.DataFrame":
+    async def to_pandas(self) -> pandas.DataFrame:
         """The remaining results as a ``pandas.DataFrame``."""
         return _pandas(await self.to_arrow_stream())
 
-    async def to_polars(self) -> "polars.DataFrame":
+    async def to_polars(self) -> polars.DataFrame:
         """The remaining results as a ``polars.DataFrame``."""
         return _polars(await self.to_arrow_stream())
 
@@ -245,7 +247,7 @@ class Watch(Iterator[WebcareResult]):
         self._buffer: List[WebcareResult] = []
         self.last_id: Optional[int] = None
 
-    def __iter__(self) -> "Watch":
+    def __iter__(self) -> Watch:
         return self
 
     def __next__(self) -> WebcareResult:
@@ -276,7 +278,7 @@ class AsyncWatch(AsyncIterator[WebcareResult]):
         self._buffer: List[WebcareResult] = []
         self.last_id: Optional[int] = None
 
-    def __aiter__(self) -> "AsyncWatch":
+    def __aiter__(self) -> AsyncWatch:
         return self
 
     async def __anext__(self) -> WebcareResult:

@@ -100,7 +100,7 @@ class Client(_Base):
     """
 
     @classmethod
-    def from_env(cls, **kwargs: Any) -> "Client":
+    def from_env(cls, **kwargs: Any) -> Client:
         """A client from the ``WEBCARE_*`` environment variables (keywords override)."""
         return cls(**kwargs)
 
@@ -108,7 +108,7 @@ class Client(_Base):
         """Close the client (later calls raise :class:`ConfigError`)."""
         self._native_client = None
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Client:
         return self
 
     def __exit__(
@@ -203,7 +203,7 @@ class AsyncClient(_Base):
     """
 
     @classmethod
-    def from_env(cls, **kwargs: Any) -> "AsyncClient":
+    def from_env(cls, **kwargs: Any) -> AsyncClient:
         """A client from the ``WEBCARE_*`` environment variables (keywords override)."""
         return cls(**kwargs)
 
@@ -211,7 +211,7 @@ class AsyncClient(_Base):
         """Close the client (later calls raise :class:`ConfigError`)."""
         self._native_client = None
 
-    async def __aenter__(self) -> "AsyncClient":
+    async def __aenter__(self) -> AsyncClient:
         return self
 
     async def __aexit__(

@@ -99,8 +99,9 @@ class NotFoundError(WebcareError):
     default_kind = "NotFound"
 
 
-class ValidationError(WebcareError):
-    """The request was invalid (a 4xx, a backend validation message, or bad input)."""
+class ValidationError(WebcareError, ValueError):
+    """The request was invalid (a 4xx, a backend validation message, or bad input such as a
+    filter path that does not parse). Also a builtin ``ValueError``."""
 
     default_kind = "Validation"
 
