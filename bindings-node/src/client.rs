@@ -197,7 +197,10 @@ impl NativeClient {
         let id = uint_arg("result id", id)?;
         let c = self.inner.clone();
         run(opts, async move {
-            c.results().get_no_context(id).await.map(WebcareResult::from)
+            c.results()
+                .get_no_context(id)
+                .await
+                .map(WebcareResult::from)
         })
         .await
     }
@@ -287,7 +290,10 @@ impl NativeClient {
         let sid = uint_arg("search id", search_id)?;
         let c = self.inner.clone();
         run(opts, async move {
-            c.cases().release_handler(sid, &case_id).await.map(Ack::from)
+            c.cases()
+                .release_handler(sid, &case_id)
+                .await
+                .map(Ack::from)
         })
         .await
     }
@@ -323,9 +329,7 @@ impl NativeClient {
             return Err(validation("the search profile name is empty"));
         }
         let f = core_filter(filter)?;
-        let max = max_results
-            .map(|m| uint_arg("limit", m))
-            .transpose()?;
+        let max = max_results.map(|m| uint_arg("limit", m)).transpose()?;
         let kind = match since_id {
             Some(s) => PagerKind::Keyset(self.inner.results().keyset_pager(
                 &profile,
@@ -357,7 +361,9 @@ impl NativeClient {
             poll_interval: None,
         };
         Ok(NativeWatcher {
-            inner: Arc::new(Mutex::new(self.inner.results().watch(&profile, &f, options))),
+            inner: Arc::new(Mutex::new(
+                self.inner.results().watch(&profile, &f, options),
+            )),
         })
     }
 }

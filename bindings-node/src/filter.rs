@@ -144,9 +144,7 @@ impl FilterInit {
         }
         if let Some(l) = self.limit {
             let l = uint("limit", l)?;
-            f.limit = Some(
-                u32::try_from(l).map_err(|_| Error::validation("limit is too large"))?,
-            );
+            f.limit = Some(u32::try_from(l).map_err(|_| Error::validation("limit is too large"))?);
         }
         f.offset = self.offset.map(|v| uint("offset", v)).transpose()?;
         f.checked = self.checked;

@@ -8,13 +8,13 @@
 //! panic becomes an error instead of crossing into Node, and dropping the call (AbortSignal, see
 //! [`cancel`]) aborts the in-flight request.
 
-mod cancel;
-mod client;
-mod convert;
-mod errors;
-mod filter;
-mod logging;
-mod sentiment;
+pub mod cancel;
+pub mod client;
+pub mod convert;
+pub mod errors;
+pub mod filter;
+pub mod logging;
+pub mod sentiment;
 
 pub use cancel::cancel_call;
 pub use client::{NativeClient, NativePager, NativeWatcher};

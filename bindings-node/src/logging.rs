@@ -90,10 +90,7 @@ fn install() {
 #[napi(
     ts_args_type = "callback: ((level: string, target: string, message: string) => void) | null | undefined, level?: 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'off'"
 )]
-pub fn set_logger(
-    callback: Option<Function<Args, ()>>,
-    level: Option<String>,
-) -> napi::Result<()> {
+pub fn set_logger(callback: Option<Function<Args, ()>>, level: Option<String>) -> napi::Result<()> {
     let max = match level.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None | Some("info") => LevelFilter::INFO,
         Some("error") => LevelFilter::ERROR,
