@@ -12,6 +12,7 @@ export CARGO_TERM_COLOR ?= never
 TEST_TARGETS := lint test-rust
 TEST_TARGETS += test-cli
 TEST_TARGETS += test-kotlin
+TEST_TARGETS += test-node
 
 .PHONY: all demo test lint test-rust test-cli build bench soak clean
 
@@ -41,6 +42,11 @@ test-cli:
 # Kotlin: host cdylib + uniffi-bindgen, generated bindings, Maven (JUnit 5) tests and the example.
 test-kotlin:
 	bash scripts/test-kotlin.sh
+
+# Node.js: one cargo build of the addon, index.d.ts staleness check, node --test, tsc, the example bot.
+.PHONY: test-node
+test-node:
+	bash scripts/test-node.sh
 
 clean:
 	cargo clean
