@@ -56,4 +56,13 @@ fi
 cd "$ROOT/bindings-kotlin"
 # Fixed versions resolve from the local repository (~/.m2) once cached: no -o needed.
 mvn -B -q test -Dwebcare.native.dir="$NATIVE_DIR" -Duniffi.generated.dir="$GEN_DIR"
+# One closing line from the Surefire reports (mvn -q prints none on success).
+python3 - "$ROOT/bindings-kotlin/target/surefire-reports" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+t = f = e = s = 0
+for p in glob.glob(sys.argv[1] + "/TEST-*.xml"):
+    r = ET.parse(p).getroot()
+    t += int(r.get("tests", 0)); f += int(r.get("failures", 0)); e += int(r.get("errors", 0)); s += int(r.get("skipped", 0))
+print(f"kotlin: {t - f - e - s} passed, {f + e} failed, {s} skipped")
+PY
 echo "test-kotlin: ok"

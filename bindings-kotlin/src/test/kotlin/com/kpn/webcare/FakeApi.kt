@@ -124,7 +124,7 @@ class FakeApi : AutoCloseable {
                 if (msg.isBlank()) return error(ex, 400, "message is required")
                 val rid = nextId.incrementAndGet()
                 val reply = JSONObject().put("uniqueId", rid).put("searchId", 1).put("caseId", parent.optString("caseId"))
-                    .put("description", msg).put("own", 1).put("source", parent.getInt("source")).put("type", 4)
+                    .put("description", msg).put("own", 1).put("sentiment", 0).put("source", parent.getInt("source")).put("type", 4)
                 results.add(reply)
                 ok(ex, path, reply)
             }
