@@ -35,6 +35,7 @@ where
     T: Send + 'static,
 {
     let (tx, mut rx) = sync_channel::<webcare::Result<T>>(1);
+    let main = crate::logging::is_main_thread();
     let task = webcare::runtime::spawn(async move {
         let r = fut.await;
         let _ = tx.send(r);
@@ -44,6 +45,10 @@ where
     loop {
         let (back, got) = py.detach(move || {
             let got = rx.recv_timeout(Duration::from_millis(100));
+            if !main && crate::logging::shutting_down() {
+                // A daemon thread waiting at interpreter exit: never re-attach.
+                crate::logging::park_forever();
+            }
             (rx, got)
         });
         rx = back;

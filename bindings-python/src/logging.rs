@@ -15,8 +15,33 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
 static SHUTDOWN: AtomicBool = AtomicBool::new(false);
+static MAIN_THREAD: std::sync::OnceLock<std::thread::ThreadId> = std::sync::OnceLock::new();
 
-/// Stop forwarding (called from an `atexit` hook).
+/// Remember the importing thread as the main thread (the one that finalizes the interpreter).
+pub fn set_main_thread() {
+    let _ = MAIN_THREAD.set(std::thread::current().id());
+}
+
+/// Whether this is the thread that imported the module.
+pub fn is_main_thread() -> bool {
+    MAIN_THREAD.get() == Some(&std::thread::current().id())
+}
+
+/// Whether the interpreter is shutting down (the `atexit` hook ran).
+pub fn shutting_down() -> bool {
+    SHUTDOWN.load(Ordering::SeqCst)
+}
+
+/// Block this thread for good (it must never touch the interpreter again: the process is
+/// exiting, and re-attaching a thread to a finalizing interpreter kills the thread).
+pub fn park_forever() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Stop forwarding log events and stop re-attaching waiting threads (called from an `atexit`
+/// hook).
 #[pyfunction]
 pub fn _shutdown() {
     SHUTDOWN.store(true, Ordering::SeqCst);

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import asyncio
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+
+import webcare
+from conftest import Sandbox
+from webcare import Filter
+
+EXPECTED = {
+    "unique_id": pa.uint64(),
+    "time": pa.timestamp("ms", tz="UTC"),
+    "source": pa.int64(),
+    "source_name": pa.string(),
+    "type": pa.int64(),
+    "status": pa.int64(),
+    "sentiment": pa.int8(),
+    "sentiment_label": pa.string(),
+    "private": pa.bool_(),
+    "own": pa.bool_(),
+    "checked": pa.bool_(),
+    "title": pa.string(),
+    "description": pa.string(),
+    "case_id": pa.string(),
+    "person_id": pa.string(),
+    "profile_id": pa.string(),
+    "search_id": pa.uint64(),
+    "link": pa.string(),
+    "reply_available": pa.bool_(),
+}
+
+
+def test_to_arrow_columns_and_types(client: webcare.Client, profile: str) -> None:
+    table = client.results(profile, page_size=100, limit=250).to_arrow()
+    assert table.num_rows == 250
+    for name, typ in EXPECTED.items():
+        assert table.schema.field(name).type == typ, name
+    ids = table.column("unique_id").to_pylist()
+    assert len(set(ids)) == 250
+    rows = list(client.results(profile, page_size=100, limit=250))
+    assert ids == [r.unique_id for r in rows]
+    assert table.column("description").to_pylist() == [r.description for r in rows]
+    assert table.column("sentiment").to_pylist() == [r.sentiment for r in rows]
+
+
+def test_to_pandas(client: webcare.Client, profile: str) -> None:
+    df = client.results(profile, Filter(sentiment="negative"), limit=120).to_pandas()
+    assert len(df) == 120
+    assert set(EXPECTED) <= set(df.columns)
+    assert str(df["time"].dtype).startswith("datetime64[ms, UTC]")
+    assert df["sentiment"].dtype == "int8"
+    assert (df["sentiment"] == -1).all()
+    assert df["own"].dtype == bool
+    per_source = df.groupby("source_name").size()
+    assert per_source.sum() == 120
+
+
+def test_to_polars(client: webcare.Client, profile: str) -> None:
+    df = client.results(profile, limit=90, page_size=40).to_polars()
+    assert isinstance(df, pl.DataFrame)
+    assert df.height == 90
+    assert df.schema["time"] == pl.Datetime("ms", "UTC")
+    assert df.schema["sentiment"] == pl.Int8
+
+
+def test_empty_result_keeps_columns(client: webcare.Client, profile: str) -> None:
+    df = client.results(profile, Filter(word="zzzz-nothing-matches-this")).to_pandas()
+    assert len(df) == 0 and "unique_id" in df.columns
+
+
+def test_arrow_stream_without_pyarrow_api(client: webcare.Client, profile: str) -> None:
+    stream = client.results(profile, limit=10).to_arrow_stream()
+    assert stream.num_rows == 10 and len(stream) == 10
+    assert hasattr(stream, "__arrow_c_stream__")
+    # It can be read more than once.
+    assert pa.table(stream).num_rows == pa.table(stream).num_rows == 10
+    assert pa.RecordBatchReader.from_stream(stream).read_all().num_rows == 10
+    page = client.search(profile, Filter(limit=4))
+    assert pa.table(page.to_arrow_stream()).num_rows == 4
+    assert webcare.ArrowResults.column_names()[0] == "unique_id"
+
+
+def test_progress_bar(client: webcare.Client, profile: str, capsys: object) -> None:
+    df = client.results(profile, limit=60, page_size=20, progress=True).to_pandas()
+    assert len(df) == 60
+    assert len(list(client.results(profile, limit=30, page_size=20, progress=True))) == 30
+
+
+def test_async_to_pandas(sandbox: Sandbox, profile: str) -> None:
+    async def main() -> pd.DataFrame:
+        c = sandbox.async_client()
+        return await c.results(profile, limit=70, page_size=25).to_pandas()
+
+    df = asyncio.run(main())
+    assert len(df) == 70
