@@ -76,57 +76,62 @@ fn lexicon() -> &'static Lexicon {
 /// Score Dutch text.
 pub fn score_dutch(text: &str) -> Score {
     let lex = lexicon();
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect();
     let mut total = 0.0;
     let mut count = 0u32;
     let (mut pos, mut neg) = (0u32, 0u32);
-    for (i, w) in words.iter().enumerate() {
-        let Some(&p) = lex.polarity.get(w) else {
-            continue;
-        };
-        if p == 0.0 {
-            continue;
-        }
-        // A word that is itself an intensifier and directly precedes another lexicon word only
-        // modifies it.
-        let is_modifier = INTENSIFIERS.iter().any(|(m, _)| m == w)
-            && words
-                .get(i + 1)
-                .is_some_and(|n| lex.polarity.get(n).is_some_and(|v| *v != 0.0));
-        if is_modifier {
-            continue;
-        }
-        let mut v = p;
-        if i > 0 {
-            if let Some((_, m)) = INTENSIFIERS.iter().find(|(m, _)| *m == words[i - 1]) {
-                v *= m;
+    let mut n_words = 0usize;
+    // A negation or an intensifier only reaches within its clause: punctuation ends the scope.
+    for clause in text.split(['.', ',', ';', ':', '!', '?', '\n']) {
+        let words: Vec<String> = clause
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_lowercase())
+            .collect();
+        n_words += words.len();
+        for (i, w) in words.iter().enumerate() {
+            let Some(&p) = lex.polarity.get(w) else {
+                continue;
+            };
+            if p == 0.0 {
+                continue;
             }
+            // A word that is itself an intensifier and directly precedes another lexicon word
+            // only modifies it.
+            let is_modifier = INTENSIFIERS.iter().any(|(m, _)| m == w)
+                && words
+                    .get(i + 1)
+                    .is_some_and(|n| lex.polarity.get(n).is_some_and(|v| *v != 0.0));
+            if is_modifier {
+                continue;
+            }
+            let mut v = p;
+            if i > 0 {
+                if let Some((_, m)) = INTENSIFIERS.iter().find(|(m, _)| *m == words[i - 1]) {
+                    v *= m;
+                }
+            }
+            let window = i.saturating_sub(3)..i;
+            if words[window]
+                .iter()
+                .any(|n| NEGATIONS.contains(&n.as_str()))
+            {
+                v *= -0.5;
+            }
+            if v > 0.0 {
+                pos += 1;
+            } else if v < 0.0 {
+                neg += 1;
+            }
+            total += v;
+            count += 1;
         }
-        let window = i.saturating_sub(3)..i;
-        if words[window]
-            .iter()
-            .any(|n| NEGATIONS.contains(&n.as_str()))
-        {
-            v *= -0.5;
-        }
-        if v > 0.0 {
-            pos += 1;
-        } else if v < 0.0 {
-            neg += 1;
-        }
-        total += v;
-        count += 1;
     }
     let compound = if count == 0 {
         0.0
     } else {
         (total / f64::from(count)).clamp(-1.0, 1.0)
     };
-    let n = f64::from(words.len().max(1) as u32);
+    let n = n_words.max(1) as f64;
     let positive = f64::from(pos) / n;
     let negative = f64::from(neg) / n;
     Score {
@@ -150,5 +155,7 @@ mod tests {
         assert!(score_dutch("niet goed").compound < 0.0);
         assert_eq!(score_dutch("de trein vertrekt om vijf uur").compound, 0.0);
         assert!(score_dutch("heel slecht").compound < score_dutch("slecht").compound);
+        // Negation does not cross a comma.
+        assert!(score_dutch("Mijn internet werkt alweer niet, echt slecht").compound < 0.0);
     }
 }
