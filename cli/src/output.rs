@@ -8,7 +8,7 @@ use webcare::model::{Configuration, ResultWithContext};
 use webcare::{Ack, Score, SsoToken, WebcareResult};
 
 /// How many characters of a message text a table shows.
-pub const TEXT_WIDTH: usize = 60;
+pub const TEXT_WIDTH: usize = 50;
 
 /// Write text to stdout (a line break is added).
 pub fn emit(text: &str) -> std::io::Result<()> {
@@ -202,7 +202,11 @@ pub fn result_details(r: &WebcareResult, context: Option<&[WebcareResult]>) -> S
         if ctx.is_empty() {
             lines.push("Conversation: no other messages.".to_string());
         } else {
-            lines.push(format!("Conversation ({} messages):", ctx.len()));
+            let n = ctx.len();
+            lines.push(format!(
+                "Conversation ({n} message{}):",
+                if n == 1 { "" } else { "s" }
+            ));
             let mut t = new_table();
             t.set_header(vec!["id", "time", "from", "sentiment", "text"]);
             for c in ctx {
