@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS accounts(
     member_since TEXT NOT NULL,
     api_user INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS clients(
+    client_id TEXT PRIMARY KEY,
+    client_secret TEXT NOT NULL,
+    account_id INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS users(
     id INTEGER PRIMARY KEY,
     account_id INTEGER NOT NULL,
@@ -133,7 +138,8 @@ CREATE INDEX IF NOT EXISTS cases_handler ON cases(handler) WHERE handler IS NOT 
 "#;
 
 /// Tables emptied by a reset, in order.
-pub(crate) const ALL_TABLES: [&str; 10] = [
+pub(crate) const ALL_TABLES: [&str; 11] = [
+    "clients",
     "activities",
     "results",
     "markers",

@@ -145,6 +145,9 @@ pub struct AccountCredentials {
     pub client_secret: String,
     /// Search profile names.
     pub search_profiles: Vec<String>,
+    /// Further API clients of the account as (client id, secret): each has its own
+    /// `new results` markers. The main account has one (`sandbox-client-alt`).
+    pub other_clients: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for AccountCredentials {
@@ -155,6 +158,10 @@ impl std::fmt::Debug for AccountCredentials {
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
             .field("search_profiles", &self.search_profiles)
+            .field(
+                "other_clients",
+                &self.other_clients.iter().map(|c| &c.0).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -197,6 +204,10 @@ fn open_and_seed(
             "sandbox-client-second".to_string(),
             format!("sandbox-secret-second-{}", cfg.seed),
         ),
+        client_a2: (
+            "sandbox-client-alt".to_string(),
+            format!("sandbox-secret-alt-{}", cfg.seed),
+        ),
     };
     match existing {
         Some(v) if v == db::SCHEMA_VERSION => {
@@ -220,6 +231,16 @@ fn open_and_seed(
             }
             if let Some(b) = creds.get(1) {
                 params.client_b = b.clone();
+            }
+            let alt: Option<(String, String)> = conn
+                .query_row(
+                    "SELECT client_id, client_secret FROM clients WHERE account_id = 1 AND client_id <> ?1",
+                    [&params.client_a.0],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .ok();
+            if let Some(a2) = alt {
+                params.client_a2 = a2;
             }
         }
         Some(other) => {
@@ -304,6 +325,12 @@ impl Sandbox {
                     .iter()
                     .filter(|s| s.account == id)
                     .map(|s| s.name.clone())
+                    .collect(),
+                other_clients: dir
+                    .clients
+                    .iter()
+                    .filter(|c| c.2 == id && Some(c.0.as_str()) != a.map(|a| a.client_id.as_str()))
+                    .map(|c| (c.0.clone(), c.1.clone()))
                     .collect(),
             }
         };

@@ -33,6 +33,8 @@ pub(crate) struct SeedParams {
     pub start: i64,
     pub client_a: (String, String),
     pub client_b: (String, String),
+    /// A second API client of the main account (its own `new results` markers).
+    pub client_a2: (String, String),
 }
 
 pub(crate) struct Location {
@@ -597,6 +599,12 @@ fn seed_directory(conn: &Connection, p: &SeedParams) -> Result<(), rusqlite::Err
         "INSERT INTO accounts(id, member_id, company, client_id, client_secret, member_since, api_user) VALUES (2, '20002', 'Sandbox Second BV', ?1, ?2, '2021-09-15T00:00:00Z', 101)",
         params![p.client_b.0, p.client_b.1],
     )?;
+    for (client, account) in [(&p.client_a, 1), (&p.client_a2, 1), (&p.client_b, 2)] {
+        conn.execute(
+            "INSERT INTO clients(client_id, client_secret, account_id) VALUES (?1, ?2, ?3)",
+            params![client.0, client.1, account],
+        )?;
+    }
     for u in &USERS {
         let first = u.name.split(' ').next().unwrap_or(u.name);
         conn.execute(

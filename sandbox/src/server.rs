@@ -164,7 +164,7 @@ impl App {
         n
     }
 
-    fn issue_token(&self, account: &AccountInfo) -> (String, i64) {
+    fn issue_token(&self, account: &AccountInfo, client_id: &str) -> (String, i64) {
         let now = self.clock.now_ms();
         let token: String = {
             let mut rng = rand::rng();
@@ -183,7 +183,7 @@ impl App {
         tokens.insert(
             token.clone(),
             TokenInfo {
-                client_id: account.client_id.clone(),
+                client_id: client_id.to_string(),
                 account_id: account.id,
                 expires_ms: now + self.token_ttl.as_millis() as i64,
                 revoked: false,
@@ -783,7 +783,7 @@ async fn token_endpoint(
             "ClientId is Invalid",
         ));
     };
-    if secret.as_deref() != Some(account.client_secret.as_str()) {
+    if secret.as_deref() != dir.client_secret(&id) {
         return Ok(token_error(
             ctx,
             401,
@@ -791,8 +791,8 @@ async fn token_endpoint(
             "Client credentials are invalid",
         ));
     }
-    ctx.client_id = Some(account.client_id.clone());
-    let (token, issued) = app.issue_token(account);
+    ctx.client_id = Some(id.clone());
+    let (token, issued) = app.issue_token(account, &id);
     let body = json!({
         "refresh_token_expires_in": "0",
         "api_product_list": "[SocialMediaWebcare]",
@@ -800,7 +800,7 @@ async fn token_endpoint(
         "developer.email": "sandbox@example.invalid",
         "token_type": "Bearer",
         "issued_at": issued.to_string(),
-        "client_id": account.client_id,
+        "client_id": id,
         "access_token": token,
         "application_name": "webcare-sandbox",
         "scope": "",
@@ -1252,6 +1252,8 @@ async fn sandbox_control(
                         "company": a.company,
                         "client_id": a.client_id,
                         "client_secret": a.client_secret,
+                        "clients": dir.clients.iter().filter(|c| c.2 == a.id)
+                            .map(|c| json!({"client_id": c.0, "client_secret": c.1})).collect::<Vec<_>>(),
                         "searches": dir.searches.iter().filter(|s| s.account == a.id)
                             .map(|s| json!({"id": s.id, "name": s.name})).collect::<Vec<_>>(),
                         "users": dir.users.iter().filter(|u| u.account == a.id)

@@ -74,6 +74,8 @@ pub(crate) struct Directory {
     pub users: Vec<UserInfo>,
     pub searches: Vec<SearchInfo>,
     pub connections: Vec<ConnInfo>,
+    /// API clients: (client id, secret, account id).
+    pub clients: Vec<(String, String, i64)>,
     /// The rendered `configuration` object per account id.
     pub configuration: HashMap<i64, String>,
 }
@@ -140,6 +142,12 @@ impl Directory {
                     is_default: r.get(4)?,
                 })
             })?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = conn.prepare(
+            "SELECT client_id, client_secret, account_id FROM clients ORDER BY account_id, rowid",
+        )?;
+        d.clients = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
         let last_change = meta_get(conn, "start")?
             .and_then(|s| s.parse::<i64>().ok())
@@ -220,8 +228,22 @@ impl Directory {
         })
     }
 
+    /// The account of an API client.
     pub(crate) fn account_by_client(&self, client_id: &str) -> Option<&AccountInfo> {
-        self.accounts.iter().find(|a| a.client_id == client_id)
+        let account = self
+            .clients
+            .iter()
+            .find(|c| c.0 == client_id)
+            .map(|c| c.2)?;
+        self.account(account)
+    }
+
+    /// The secret of an API client.
+    pub(crate) fn client_secret(&self, client_id: &str) -> Option<&str> {
+        self.clients
+            .iter()
+            .find(|c| c.0 == client_id)
+            .map(|c| c.1.as_str())
     }
 
     pub(crate) fn account(&self, id: i64) -> Option<&AccountInfo> {
