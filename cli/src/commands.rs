@@ -52,17 +52,22 @@ pub async fn config(c: &Client, a: &ConfigArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+fn progress_style(bounded: bool) -> Option<ProgressStyle> {
+    let template = if bounded {
+        "{bar:40} {pos}/{len} results [{elapsed}, eta {eta}]"
+    } else {
+        "{spinner} {pos} results [{elapsed}]"
+    };
+    ProgressStyle::with_template(template).ok()
+}
+
+/// A progress bar on stderr, only when stderr is a terminal.
 fn progress_bar(max: Option<u64>) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::with_draw_target(max, ProgressDrawTarget::stderr());
-    let style = if max.is_some() {
-        ProgressStyle::with_template("{bar:40} {pos}/{len} results [{elapsed}, eta {eta}]")
-    } else {
-        ProgressStyle::with_template("{spinner} {pos} results [{elapsed}]")
-    };
-    if let Ok(s) = style {
+    if let Some(s) = progress_style(max.is_some()) {
         pb.set_style(s);
     }
     pb
@@ -120,7 +125,12 @@ pub async fn results(g: &GlobalArgs, a: &ResultsArgs) -> Result<(), CliError> {
         };
         if let Some(total) = page.total {
             let len = max_results.map_or(total, |m| m.min(total));
-            pb.set_length(len);
+            if pb.length() != Some(len) {
+                if let Some(s) = progress_style(true) {
+                    pb.set_style(s);
+                }
+                pb.set_length(len);
+            }
         }
         count += page.results.len() as u64;
         pb.inc(page.results.len() as u64);
