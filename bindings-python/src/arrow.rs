@@ -176,6 +176,16 @@ impl ArrowResults {
         PyCapsule::new_with_value(py, ffi, c"arrow_schema")
     }
 
+    /// One `ArrowResults` with the batches of all of these, in order.
+    #[staticmethod]
+    fn concat(parts: Vec<PyRef<'_, ArrowResults>>) -> ArrowResults {
+        let mut batches = Vec::new();
+        for p in parts {
+            batches.extend(p.batches.iter().cloned());
+        }
+        ArrowResults::from_batches(batches)
+    }
+
     /// The number of rows.
     #[getter]
     fn num_rows(&self) -> usize {

@@ -17,6 +17,7 @@ use webcare::{
     ClientBuilder, Event, Filter, KeysetPager, Page, Pager, ReplyRequest, WatchOptions, Watcher,
 };
 
+use crate::aio::{self, Pending};
 use crate::arrow::{batch, ArrowResults};
 use crate::convert::{id_arg, seconds_arg, str_arg};
 use crate::errors::{to_py, IntoPyResult};
@@ -30,6 +31,14 @@ use crate::models::{
 /// (Ctrl-C) are checked every 100 ms on the main thread: a pending exception drops the task,
 /// which aborts the request.
 pub fn wait<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = webcare::Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    wait_inner(py, fut)
+}
+
+fn wait_inner<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     F: Future<Output = webcare::Result<T>> + Send + 'static,
     T: Send + 'static,
@@ -65,15 +74,6 @@ where
             }
         }
     }
-}
-
-/// Await a core future on the core's runtime (for `async fn` methods).
-pub async fn run<T, F>(fut: F) -> PyResult<T>
-where
-    F: Future<Output = webcare::Result<T>> + Send + 'static,
-    T: Send + 'static,
-{
-    webcare::runtime::spawn(fut).py()?.await.py()
 }
 
 fn event_arg(obj: &Bound<'_, PyAny>) -> PyResult<Event> {
@@ -414,121 +414,198 @@ impl NativeClient {
         })
     }
 
-    // ----- async -----
+    // ----- async (see `aio`: each returns a `Pending`) -----
 
-    async fn configuration_async(&self) -> PyResult<PyConfiguration> {
+    fn configuration_async(&self, py: Python<'_>, wake_fd: i32, token: u64) -> PyResult<Pending> {
         let c = self.inner.clone();
-        let inner = run(async move { c.configuration().await }).await?;
-        Ok(PyConfiguration { inner })
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { c.configuration().await },
+            |py, inner| Ok(Py::new(py, PyConfiguration { inner })?.into_any()),
+        )
     }
 
-    async fn sso_token_async(&self, email: String) -> PyResult<PySsoToken> {
+    fn sso_token_async(
+        &self,
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        email: &Bound<'_, PyAny>,
+    ) -> PyResult<Pending> {
+        let email = str_arg(email, "email")?;
         let c = self.inner.clone();
-        let inner = run(async move { c.sso_token(&email).await }).await?;
-        Ok(PySsoToken { inner })
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { c.sso_token(&email).await },
+            |py, inner| Ok(Py::new(py, PySsoToken { inner })?.into_any()),
+        )
     }
 
-    #[pyo3(signature = (profile, filter=None))]
-    async fn search_async(&self, profile: String, filter: Option<Py<PyAny>>) -> PyResult<PyPage> {
-        let f = Python::attach(|py| filter_arg(filter.as_ref().map(|f| f.bind(py))))?;
-        if profile.trim().is_empty() {
-            return Err(PyValueError::new_err("profile must not be empty"));
-        }
+    #[pyo3(signature = (wake_fd, token, profile, filter=None))]
+    fn search_async(
+        &self,
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        profile: &Bound<'_, PyAny>,
+        filter: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Pending> {
+        let profile = profile_arg(profile)?;
+        let f = filter_arg(filter)?;
         let c = self.inner.clone();
-        let page = run(async move { c.results().search(&profile, &f).await }).await?;
-        Ok(PyPage::new(page))
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { c.results().search(&profile, &f).await },
+            |py, page| Ok(Py::new(py, PyPage::new(page))?.into_any()),
+        )
     }
 
-    #[pyo3(signature = (id, context=true))]
-    async fn result_async(&self, id: Py<PyAny>, context: bool) -> PyResult<Py<PyAny>> {
-        let id = Python::attach(|py| id_arg(id.bind(py), "id"))?;
+    #[pyo3(signature = (wake_fd, token, id, context=true))]
+    fn result_async(
+        &self,
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        id: &Bound<'_, PyAny>,
+        context: bool,
+    ) -> PyResult<Pending> {
+        let id = id_arg(id, "id")?;
         let c = self.inner.clone();
         if context {
-            let r = run(async move { c.results().get(id).await }).await?;
-            Python::attach(|py| Ok(Py::new(py, PyResultWithContext::build(py, r)?)?.into_any()))
+            aio::start(
+                py,
+                wake_fd,
+                token,
+                async move { c.results().get(id).await },
+                |py, r| Ok(Py::new(py, PyResultWithContext::build(py, r)?)?.into_any()),
+            )
         } else {
-            let r = run(async move { c.results().get_no_context(id).await }).await?;
-            Python::attach(|py| Ok(Py::new(py, PyWebcareResult::new(r))?.into_any()))
+            aio::start(
+                py,
+                wake_fd,
+                token,
+                async move { c.results().get_no_context(id).await },
+                |py, r| Ok(Py::new(py, PyWebcareResult::new(r))?.into_any()),
+            )
         }
     }
 
-    #[pyo3(signature = (id, message, connection_id=None, public=true))]
-    async fn reply_async(
+    #[pyo3(signature = (wake_fd, token, id, message, connection_id=None, public=true))]
+    #[allow(clippy::too_many_arguments)]
+    fn reply_async(
         &self,
-        id: Py<PyAny>,
-        message: Py<PyAny>,
-        connection_id: Option<Py<PyAny>>,
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        id: &Bound<'_, PyAny>,
+        message: &Bound<'_, PyAny>,
+        connection_id: Option<&Bound<'_, PyAny>>,
         public: bool,
-    ) -> PyResult<PyReplySent> {
-        let (id, req) = Python::attach(|py| -> PyResult<_> {
-            Ok((
-                id_arg(id.bind(py), "id")?,
-                reply_request(
-                    message.bind(py),
-                    connection_id.as_ref().map(|c| c.bind(py)),
-                    public,
-                )?,
-            ))
-        })?;
+    ) -> PyResult<Pending> {
+        let id = id_arg(id, "id")?;
+        let req = reply_request(message, connection_id, public)?;
         let c = self.inner.clone();
-        let r = run(async move { c.results().reply(id, &req).await }).await?;
-        Python::attach(|py| PyReplySent::build(py, r))
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { c.results().reply(id, &req).await },
+            |py, r| Ok(Py::new(py, PyReplySent::build(py, r)?)?.into_any()),
+        )
     }
 
-    async fn event_async(&self, id: Py<PyAny>, event: Py<PyAny>) -> PyResult<PyAck> {
-        let (id, ev) = Python::attach(|py| -> PyResult<_> {
-            Ok((id_arg(id.bind(py), "id")?, event_arg(event.bind(py))?))
-        })?;
-        let c = self.inner.clone();
-        let inner = run(async move { c.results().event(id, ev).await }).await?;
-        Ok(PyAck { inner })
-    }
-
-    async fn close_case_async(&self, search_id: Py<PyAny>, case_id: Py<PyAny>) -> PyResult<PyAck> {
-        let (s, case) = Python::attach(|py| -> PyResult<_> {
-            Ok((
-                id_arg(search_id.bind(py), "search_id")?,
-                case_arg(case_id.bind(py))?,
-            ))
-        })?;
-        let c = self.inner.clone();
-        let inner = run(async move { c.cases().close(s, &case).await }).await?;
-        Ok(PyAck { inner })
-    }
-
-    async fn hand_over_async(
+    fn event_async(
         &self,
-        search_id: Py<PyAny>,
-        case_id: Py<PyAny>,
-        handler_id: Py<PyAny>,
-    ) -> PyResult<PyAck> {
-        let (s, case, h) = Python::attach(|py| -> PyResult<_> {
-            Ok((
-                id_arg(search_id.bind(py), "search_id")?,
-                case_arg(case_id.bind(py))?,
-                id_arg(handler_id.bind(py), "handler_id")?,
-            ))
-        })?;
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        id: &Bound<'_, PyAny>,
+        event: &Bound<'_, PyAny>,
+    ) -> PyResult<Pending> {
+        let id = id_arg(id, "id")?;
+        let ev = event_arg(event)?;
         let c = self.inner.clone();
-        let inner = run(async move { c.cases().hand_over(s, &case, h).await }).await?;
-        Ok(PyAck { inner })
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { c.results().event(id, ev).await },
+            ack,
+        )
     }
 
-    async fn release_handler_async(
+    fn close_case_async(
         &self,
-        search_id: Py<PyAny>,
-        case_id: Py<PyAny>,
-    ) -> PyResult<PyAck> {
-        let (s, case) = Python::attach(|py| -> PyResult<_> {
-            Ok((
-                id_arg(search_id.bind(py), "search_id")?,
-                case_arg(case_id.bind(py))?,
-            ))
-        })?;
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        search_id: &Bound<'_, PyAny>,
+        case_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Pending> {
+        let s = id_arg(search_id, "search_id")?;
+        let case = case_arg(case_id)?;
         let c = self.inner.clone();
-        let inner = run(async move { c.cases().release_handler(s, &case).await }).await?;
-        Ok(PyAck { inner })
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { c.cases().close(s, &case).await },
+            ack,
+        )
     }
+
+    #[allow(clippy::too_many_arguments)]
+    fn hand_over_async(
+        &self,
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        search_id: &Bound<'_, PyAny>,
+        case_id: &Bound<'_, PyAny>,
+        handler_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Pending> {
+        let s = id_arg(search_id, "search_id")?;
+        let case = case_arg(case_id)?;
+        let h = id_arg(handler_id, "handler_id")?;
+        let c = self.inner.clone();
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { c.cases().hand_over(s, &case, h).await },
+            ack,
+        )
+    }
+
+    fn release_handler_async(
+        &self,
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        search_id: &Bound<'_, PyAny>,
+        case_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Pending> {
+        let s = id_arg(search_id, "search_id")?;
+        let case = case_arg(case_id)?;
+        let c = self.inner.clone();
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { c.cases().release_handler(s, &case).await },
+            ack,
+        )
+    }
+}
+
+fn ack(py: Python<'_>, inner: webcare::Ack) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, PyAck { inner })?.into_any())
 }
 
 enum PagerKind {
@@ -563,13 +640,6 @@ async fn next_batch_of(
     }
 }
 
-fn call_progress(py: Python<'_>, progress: Option<&Py<PyAny>>, n: usize) -> PyResult<()> {
-    if let Some(cb) = progress {
-        cb.call1(py, (n,))?;
-    }
-    Ok(())
-}
-
 #[pymethods]
 impl NativePager {
     /// The next page, or None when done (blocking).
@@ -586,43 +656,42 @@ impl NativePager {
         page.map(|pg| results_list(py, &pg.results)).transpose()
     }
 
-    /// The next page, or None when done.
-    async fn next_page_async(&self) -> PyResult<Option<PyPage>> {
+    /// The next page, or None when done (a `Pending`).
+    fn next_page_async(&self, py: Python<'_>, wake_fd: i32, token: u64) -> PyResult<Pending> {
         let p = self.inner.clone();
-        let page = run(async move { p.lock().await.next().await }).await?;
-        Ok(page.map(PyPage::new))
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { p.lock().await.next().await },
+            |py, page| {
+                Ok(match page {
+                    Some(pg) => Py::new(py, PyPage::new(pg))?.into_any(),
+                    None => py.None(),
+                })
+            },
+        )
     }
 
-    /// Every remaining page as Arrow record batches, built in Rust (blocking). `progress` is
-    /// called with the number of results of each page.
-    #[pyo3(signature = (progress=None))]
-    fn collect_arrow(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<ArrowResults> {
+    /// The next page as Arrow data, or None when done (a `Pending`).
+    fn next_arrow_async(&self, py: Python<'_>, wake_fd: i32, token: u64) -> PyResult<Pending> {
+        let p = self.inner.clone();
+        aio::start(py, wake_fd, token, next_batch_of(p), |py, b| {
+            Ok(match b {
+                Some(b) => Py::new(py, ArrowResults::from_batches(vec![b]))?.into_any(),
+                None => py.None(),
+            })
+        })
+    }
+
+    /// Every remaining page as Arrow record batches, built in Rust (blocking).
+    fn collect_arrow(&self, py: Python<'_>) -> PyResult<ArrowResults> {
         let mut batches = Vec::new();
         loop {
             let p = self.inner.clone();
             match wait(py, next_batch_of(p))? {
                 None => break,
-                Some(b) => {
-                    call_progress(py, progress.as_ref(), b.num_rows())?;
-                    batches.push(b);
-                }
-            }
-        }
-        Ok(ArrowResults::from_batches(batches))
-    }
-
-    /// Every remaining page as Arrow record batches, built in Rust.
-    #[pyo3(signature = (progress=None))]
-    async fn collect_arrow_async(&self, progress: Option<Py<PyAny>>) -> PyResult<ArrowResults> {
-        let mut batches = Vec::new();
-        loop {
-            let p = self.inner.clone();
-            match run(next_batch_of(p)).await? {
-                None => break,
-                Some(b) => {
-                    Python::attach(|py| call_progress(py, progress.as_ref(), b.num_rows()))?;
-                    batches.push(b);
-                }
+                Some(b) => batches.push(b),
             }
         }
         Ok(ArrowResults::from_batches(batches))
@@ -647,11 +716,16 @@ impl NativeWatcher {
         results_list(py, &rs)
     }
 
-    /// What is new (polls once; never sleeps).
-    async fn next_batch_async(&self) -> PyResult<Py<PyList>> {
+    /// What is new (polls once; never sleeps), as a `Pending`.
+    fn next_batch_async(&self, py: Python<'_>, wake_fd: i32, token: u64) -> PyResult<Pending> {
         let w = self.inner.clone();
-        let rs = run(async move { w.lock().await.next_batch().await }).await?;
-        Python::attach(|py| Ok(results_list(py, &rs)?.unbind()))
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            async move { w.lock().await.next_batch().await },
+            |py, rs| Ok(results_list(py, &rs)?.into_any().unbind()),
+        )
     }
 
     /// The id of the last result yielded (pass it as `since_id` to resume), if known.

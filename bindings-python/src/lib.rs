@@ -4,6 +4,7 @@
 //! core crate. Blocking calls wait with the GIL released; `*_async` methods are awaitables
 //! (PyO3 `async fn`) that poll tasks running on the core's one runtime.
 
+mod aio;
 mod arrow;
 mod client;
 mod convert;
@@ -35,8 +36,11 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::PyConfiguration>()?;
     m.add_class::<sentiment::PyScore>()?;
     m.add_class::<arrow::ArrowResults>()?;
+    m.add_class::<aio::Pending>()?;
     m.add_function(wrap_pyfunction!(sentiment::sentiment, m)?)?;
     m.add_function(wrap_pyfunction!(sentiment::sentiment_many, m)?)?;
     m.add_function(wrap_pyfunction!(logging::_shutdown, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::_set_log_level, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::_take_logs, m)?)?;
     Ok(())
 }

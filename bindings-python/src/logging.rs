@@ -1,12 +1,16 @@
 //! Core `tracing` events forwarded to Python's `logging` (logger `webcare`).
 //!
-//! The layer attaches to the interpreter only when the `webcare` logger is enabled for the
-//! event's level, never after `webcare` saw interpreter shutdown begin (an `atexit` hook sets
-//! the flag), and only through `Python::try_attach`, which refuses while the interpreter is
-//! finalizing. Core messages are already scrubbed of tokens and secrets.
+//! Threads of the core's runtime never attach to the interpreter (a thread waiting for the GIL
+//! when the interpreter finalizes is killed, which aborts the process). Instead the layer keeps
+//! events at or above the `webcare` logger's effective level (cached from Python at every call
+//! into the binding) in a bounded buffer, and the binding hands them to `logging` from the
+//! calling Python thread, when a call returns. Core messages are already scrubbed of tokens
+//! and secrets; the text is scrubbed once more here.
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use pyo3::prelude::*;
 use tracing::field::{Field, Visit};
@@ -15,7 +19,15 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
 static SHUTDOWN: AtomicBool = AtomicBool::new(false);
-static MAIN_THREAD: std::sync::OnceLock<std::thread::ThreadId> = std::sync::OnceLock::new();
+static MAIN_THREAD: OnceLock<std::thread::ThreadId> = OnceLock::new();
+/// The `webcare` logger's effective level (Python numbering; 255 = disabled).
+static MIN_LEVEL: AtomicU8 = AtomicU8::new(30);
+const MAX_BUFFERED: usize = 10_000;
+
+fn buffer() -> &'static Mutex<VecDeque<(u8, String)>> {
+    static BUF: OnceLock<Mutex<VecDeque<(u8, String)>>> = OnceLock::new();
+    BUF.get_or_init(|| Mutex::new(VecDeque::new()))
+}
 
 /// Remember the importing thread as the main thread (the one that finalizes the interpreter).
 pub fn set_main_thread() {
@@ -45,6 +57,26 @@ pub fn park_forever() -> ! {
 #[pyfunction]
 pub fn _shutdown() {
     SHUTDOWN.store(true, Ordering::SeqCst);
+}
+
+/// Set the level below which events are not kept (the `webcare` logger's effective level;
+/// the Python package keeps it current).
+#[pyfunction]
+pub fn _set_log_level(level: i64) {
+    MIN_LEVEL.store(
+        u8::try_from(level.clamp(0, 255)).unwrap_or(255),
+        Ordering::Relaxed,
+    );
+}
+
+/// Take the buffered events as `(level, message)` pairs (the Python package logs them from
+/// the calling thread: no Rust frame is on the stack while `logging` runs).
+#[pyfunction]
+pub fn _take_logs() -> Vec<(u8, String)> {
+    match buffer().lock() {
+        Ok(mut b) if !b.is_empty() => b.drain(..).collect(),
+        _ => Vec::new(),
+    }
 }
 
 struct Fields {
@@ -83,14 +115,14 @@ fn py_level(level: &Level) -> u8 {
 
 impl<S: Subscriber> Layer<S> for PyLogLayer {
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        if SHUTDOWN.load(Ordering::SeqCst) {
+        if SHUTDOWN.load(Ordering::Relaxed) {
             return;
         }
         let meta = event.metadata();
-        if !meta.target().starts_with("webcare") {
+        let level = py_level(meta.level());
+        if level < MIN_LEVEL.load(Ordering::Relaxed) || !meta.target().starts_with("webcare") {
             return;
         }
-        let level = py_level(meta.level());
         let mut fields = Fields {
             message: String::new(),
             rest: String::new(),
@@ -102,24 +134,12 @@ impl<S: Subscriber> Layer<S> for PyLogLayer {
             fields.message,
             fields.rest
         ));
-        // A panic in here must not unwind into tokio or Python.
-        let _ = std::panic::catch_unwind(move || {
-            Python::try_attach(|py| {
-                let r: PyResult<()> = (|| {
-                    let logger = py
-                        .import("logging")?
-                        .call_method1("getLogger", ("webcare",))?;
-                    if logger.call_method1("isEnabledFor", (level,))?.is_truthy()? {
-                        logger.call_method1("log", (level, "%s", text))?;
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = r {
-                    // Never raise from a log call; drop the error.
-                    drop(e);
-                }
-            })
-        });
+        if let Ok(mut b) = buffer().lock() {
+            if b.len() >= MAX_BUFFERED {
+                b.pop_front();
+            }
+            b.push_back((level, text));
+        }
     }
 }
 

@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, List, Optional
 
+from ._aio import call, wait
 from ._native import ArrowResults, NativePager, NativeWatcher, Page, WebcareResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,12 +108,12 @@ class Results(Iterator[WebcareResult]):
 
     def __next__(self) -> WebcareResult:
         while not self._buffer:
-            page = self._native().next_results()
+            page: Optional[Page] = wait(self._native().next_page_async)
             if page is None:
                 self._done()
                 raise StopIteration
             self._count(len(page))
-            self._buffer = page[::-1]
+            self._buffer = page.results[::-1]
         self.results_yielded += 1
         return self._buffer.pop()
 
@@ -120,7 +121,7 @@ class Results(Iterator[WebcareResult]):
         """The remaining pages."""
         pager = self._native()
         while True:
-            page = pager.next_page()
+            page: Optional[Page] = wait(pager.next_page_async)
             if page is None:
                 self._done()
                 return
@@ -130,13 +131,17 @@ class Results(Iterator[WebcareResult]):
     def to_arrow_stream(self) -> ArrowResults:
         """The remaining results as Arrow data (``__arrow_c_stream__``), without pyarrow."""
         pager = self._native()
+        parts: List[ArrowResults] = []
         try:
-            return pager.collect_arrow(self._count_rows)
+            while True:
+                part: Optional[ArrowResults] = wait(pager.next_arrow_async)
+                if part is None:
+                    break
+                self._count(len(part))
+                parts.append(part)
         finally:
             self._done()
-
-    def _count_rows(self, n: int) -> None:
-        self._count(n)
+        return ArrowResults.concat(parts)
 
     def to_arrow(self) -> pyarrow.Table:
         """The remaining results as a ``pyarrow.Table`` (needs pyarrow)."""
@@ -190,7 +195,7 @@ class AsyncResults(AsyncIterator[WebcareResult]):
 
     async def __anext__(self) -> WebcareResult:
         while not self._buffer:
-            page = await self._native().next_page_async()
+            page: Optional[Page] = await call(self._native().next_page_async)
             if page is None:
                 self._done()
                 raise StopAsyncIteration
@@ -203,7 +208,7 @@ class AsyncResults(AsyncIterator[WebcareResult]):
         """The remaining pages."""
         pager = self._native()
         while True:
-            page = await pager.next_page_async()
+            page = await call(pager.next_page_async)
             if page is None:
                 self._done()
                 return
@@ -213,10 +218,17 @@ class AsyncResults(AsyncIterator[WebcareResult]):
     async def to_arrow_stream(self) -> ArrowResults:
         """The remaining results as Arrow data (``__arrow_c_stream__``), without pyarrow."""
         pager = self._native()
+        parts: List[ArrowResults] = []
         try:
-            return await pager.collect_arrow_async(self._count)
+            while True:
+                part: Optional[ArrowResults] = await call(pager.next_arrow_async)
+                if part is None:
+                    break
+                self._count(len(part))
+                parts.append(part)
         finally:
             self._done()
+        return ArrowResults.concat(parts)
 
     async def to_arrow(self) -> pyarrow.Table:
         """The remaining results as a ``pyarrow.Table``."""
@@ -252,7 +264,7 @@ class Watch(Iterator[WebcareResult]):
 
     def __next__(self) -> WebcareResult:
         while not self._buffer:
-            batch = self._native.next_batch()
+            batch: List[WebcareResult] = wait(self._native.next_batch_async)
             if batch:
                 self._buffer = batch[::-1]
             else:
@@ -263,7 +275,8 @@ class Watch(Iterator[WebcareResult]):
 
     def poll(self) -> List[WebcareResult]:
         """What is new now (polls once, never sleeps)."""
-        out = self._buffer[::-1] + self._native.next_batch()
+        fresh: List[WebcareResult] = wait(self._native.next_batch_async)
+        out = self._buffer[::-1] + fresh
         self._buffer = []
         if out:
             self.last_id = out[-1].unique_id
@@ -283,7 +296,7 @@ class AsyncWatch(AsyncIterator[WebcareResult]):
 
     async def __anext__(self) -> WebcareResult:
         while not self._buffer:
-            batch = await self._native.next_batch_async()
+            batch: List[WebcareResult] = await call(self._native.next_batch_async)
             if batch:
                 self._buffer = batch[::-1]
             else:
@@ -294,7 +307,8 @@ class AsyncWatch(AsyncIterator[WebcareResult]):
 
     async def poll(self) -> List[WebcareResult]:
         """What is new now (polls once, never sleeps)."""
-        out = self._buffer[::-1] + await self._native.next_batch_async()
+        fresh: List[WebcareResult] = await call(self._native.next_batch_async)
+        out = self._buffer[::-1] + fresh
         self._buffer = []
         if out:
             self.last_id = out[-1].unique_id

@@ -9,8 +9,9 @@ Ctrl-C cancels the request); async calls are awaitables backed by the core's run
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Optional, Type, Union
+from typing import Any, Optional, Type, Union, cast
 
+from ._aio import call, wait
 from ._native import (
     Ack,
     Configuration,
@@ -121,15 +122,15 @@ class Client(_Base):
 
     def configuration(self) -> Configuration:
         """``GET /configuration``: the account, its users, searches and connections."""
-        return self._n.configuration()
+        return cast("Configuration", wait(lambda fd, t: self._n.configuration_async(fd, t)))
 
     def sso_token(self, email: str) -> SsoToken:
         """A new single sign-on token for a user (``token.reveal()`` gives the secret)."""
-        return self._n.sso_token(email)
+        return cast("SsoToken", wait(lambda fd, t: self._n.sso_token_async(fd, t, email)))
 
     def search(self, profile: str, filter: FilterLike = None) -> Page:
         """One page: the filter's own ``limit`` and ``offset`` apply."""
-        return self._n.search(profile, filter)
+        return cast("Page", wait(lambda fd, t: self._n.search_async(fd, t, profile, filter)))
 
     def results(
         self,
@@ -152,7 +153,10 @@ class Client(_Base):
 
     def result(self, id: int, context: bool = True) -> Union[ResultWithContext, WebcareResult]:
         """One result: with its conversation context (default), or alone (``context=False``)."""
-        return self._n.result(id, context)
+        return cast(
+            "Union[ResultWithContext, WebcareResult]",
+            wait(lambda fd, t: self._n.result_async(fd, t, id, context)),
+        )
 
     def reply(
         self,
@@ -162,23 +166,31 @@ class Client(_Base):
         public: bool = True,
     ) -> ReplySent:
         """Reply to a result (never sent twice)."""
-        return self._n.reply(id, message, connection_id, public)
+        return cast(
+            "ReplySent",
+            wait(lambda fd, t: self._n.reply_async(fd, t, id, message, connection_id, public)),
+        )
 
     def event(self, id: int, event: str) -> Ack:
         """Send an event: ``"starttyping"``, ``"stoptyping"``, ``"closed"`` or ``"opened"``."""
-        return self._n.event(id, event)
+        return cast("Ack", wait(lambda fd, t: self._n.event_async(fd, t, id, event)))
 
     def close_case(self, search_id: int, case_id: Union[str, int]) -> Ack:
         """Close a case."""
-        return self._n.close_case(search_id, case_id)
+        return cast("Ack", wait(lambda fd, t: self._n.close_case_async(fd, t, search_id, case_id)))
 
     def hand_over(self, search_id: int, case_id: Union[str, int], handler_id: int) -> Ack:
         """Hand a case over to another handler."""
-        return self._n.hand_over(search_id, case_id, handler_id)
+        return cast(
+            "Ack",
+            wait(lambda fd, t: self._n.hand_over_async(fd, t, search_id, case_id, handler_id)),
+        )
 
     def release_handler(self, search_id: int, case_id: Union[str, int]) -> Ack:
         """Leave a case without a handler."""
-        return self._n.release_handler(search_id, case_id)
+        return cast(
+            "Ack", wait(lambda fd, t: self._n.release_handler_async(fd, t, search_id, case_id))
+        )
 
     def watch(
         self,
@@ -224,19 +236,15 @@ class AsyncClient(_Base):
 
     async def configuration(self) -> Configuration:
         """``GET /configuration``."""
-        return await self._n.configuration_async()
+        return cast("Configuration", await call(self._n.configuration_async))
 
     async def sso_token(self, email: str) -> SsoToken:
         """A new single sign-on token for a user."""
-        if not isinstance(email, str):
-            raise TypeError(f"email must be a str, not {type(email).__name__}")
-        return await self._n.sso_token_async(email)
+        return cast("SsoToken", await call(lambda fd, t: self._n.sso_token_async(fd, t, email)))
 
     async def search(self, profile: str, filter: FilterLike = None) -> Page:
         """One page."""
-        if not isinstance(profile, str):
-            raise TypeError(f"profile must be a str, not {type(profile).__name__}")
-        return await self._n.search_async(profile, filter)
+        return cast("Page", await call(lambda fd, t: self._n.search_async(fd, t, profile, filter)))
 
     def results(
         self,
@@ -257,7 +265,10 @@ class AsyncClient(_Base):
         self, id: int, context: bool = True
     ) -> Union[ResultWithContext, WebcareResult]:
         """One result, with or without its context."""
-        return await self._n.result_async(id, context)
+        return cast(
+            "Union[ResultWithContext, WebcareResult]",
+            await call(lambda fd, t: self._n.result_async(fd, t, id, context)),
+        )
 
     async def reply(
         self,
@@ -267,23 +278,38 @@ class AsyncClient(_Base):
         public: bool = True,
     ) -> ReplySent:
         """Reply to a result."""
-        return await self._n.reply_async(id, message, connection_id, public)
+        return cast(
+            "ReplySent",
+            await call(
+                lambda fd, t: self._n.reply_async(fd, t, id, message, connection_id, public)
+            ),
+        )
 
     async def event(self, id: int, event: str) -> Ack:
         """Send an event."""
-        return await self._n.event_async(id, event)
+        return cast("Ack", await call(lambda fd, t: self._n.event_async(fd, t, id, event)))
 
     async def close_case(self, search_id: int, case_id: Union[str, int]) -> Ack:
         """Close a case."""
-        return await self._n.close_case_async(search_id, case_id)
+        return cast(
+            "Ack", await call(lambda fd, t: self._n.close_case_async(fd, t, search_id, case_id))
+        )
 
     async def hand_over(self, search_id: int, case_id: Union[str, int], handler_id: int) -> Ack:
         """Hand a case over to another handler."""
-        return await self._n.hand_over_async(search_id, case_id, handler_id)
+        return cast(
+            "Ack",
+            await call(
+                lambda fd, t: self._n.hand_over_async(fd, t, search_id, case_id, handler_id)
+            ),
+        )
 
     async def release_handler(self, search_id: int, case_id: Union[str, int]) -> Ack:
         """Leave a case without a handler."""
-        return await self._n.release_handler_async(search_id, case_id)
+        return cast(
+            "Ack",
+            await call(lambda fd, t: self._n.release_handler_async(fd, t, search_id, case_id)),
+        )
 
     def watch(
         self,
