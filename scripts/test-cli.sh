@@ -176,7 +176,17 @@ run "sso unknown user exits 4" 4 "${W[@]}" sso nobody@example.invalid
 # --- watch -------------------------------------------------------------------------------------
 "${W[@]}" watch "$PROFILE" --count 1 --interval 0.2 --json >"$TMP/watch.out" 2>"$TMP/watch.err" &
 WATCH_PID=$!
-sleep 1.5
+# Wait until the watcher has taken its starting point (its first search, `limit:1`).
+WATCH_STARTED=""
+for _ in $(seq 1 300); do
+    if curl -fsS "$BASE_URL/_sandbox/requests" >"$TMP/requests.json" 2>/dev/null \
+        && [[ "$(json 'any("/most+recent/limit:1/" in e["path"] + "/" and e["status"] == 200 for e in d["requests"])' "$TMP/requests.json")" == True ]]; then
+        WATCH_STARTED=1
+        break
+    fi
+    sleep 0.1
+done
+[[ -n "$WATCH_STARTED" ]] && pass "watch started" || fail "watch started" "$(cat "$TMP/watch.err")"
 curl -fsS -X POST "$BASE_URL/_sandbox/inbound" -H 'content-type: application/json' \
     -d '{"source":"twitter","text":"test-cli watch: mijn wifi doet het niet"}' >"$TMP/inbound.json" 2>"$TMP/inbound.err" \
     && pass "inbound message" || fail "inbound message" "$(cat "$TMP/inbound.err")"

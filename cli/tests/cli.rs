@@ -602,8 +602,34 @@ async fn watch_prints_new_results_as_they_arrive() {
             "--json",
         ],
     ));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
     let http = reqwest::Client::new();
+    // Wait until the watcher has taken its starting point (its first search, `limit:1`), so
+    // the messages below arrive after it.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let log: Value = http
+            .get(format!("{}/_sandbox/requests", sb.base_url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let started = log["requests"].as_array().unwrap().iter().any(|e| {
+            let path = e["path"].as_str().unwrap_or("");
+            path.starts_with("/results/kpn/")
+                && format!("{path}/").contains("/most+recent/limit:1/")
+                && e["status"] == 200
+        });
+        if started {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the watcher never polled: {log}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     for (source, text) in [
         ("twitter", "not for the watcher: wrong source"),
         ("whatsapp", "watch one: mijn tv doet het niet"),
