@@ -13,6 +13,7 @@ TEST_TARGETS := lint test-rust
 TEST_TARGETS += test-cli
 TEST_TARGETS += test-kotlin
 TEST_TARGETS += test-node
+TEST_TARGETS += test-python
 
 .PHONY: all demo test lint test-rust test-cli build bench soak clean
 
@@ -47,6 +48,12 @@ test-kotlin:
 .PHONY: test-node
 test-node:
 	bash scripts/test-node.sh
+
+# Python: one cargo build of the extension, ruff, mypy, stubtest, pytest (sandbox), the examples.
+.PHONY: test-python
+test-python:
+	cargo build -p webcare-cli
+	bash scripts/test-python.sh
 
 clean:
 	cargo clean

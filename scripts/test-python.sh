@@ -18,7 +18,7 @@ if ! "$PY" -c 'import maturin, pytest, ruff, mypy, pandas, pyarrow, polars, tqdm
 fi
 
 echo "== build the extension (cargo, once; copied in place as webcare/_native.abi3.so)"
-PYO3_BUILD_EXTENSION_MODULE=1 PYO3_PYTHON="$PY" cargo build -p webcare-python
+PYO3_BUILD_EXTENSION_MODULE=1 cargo build -p webcare-python
 cp "$CARGO_TARGET_DIR/debug/libwebcare_python.so" "$PY_DIR/python/webcare/_native.abi3.so"
 export PYTHONPATH="$PY_DIR/python"
 
