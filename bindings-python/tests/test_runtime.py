@@ -12,7 +12,7 @@ from typing import List
 import pytest
 
 import webcare
-from conftest import Sandbox, run_python
+from conftest import Sandbox, run_python, start_sandbox
 from webcare import Filter
 
 
@@ -142,3 +142,27 @@ def test_core_logs_reach_logging(
     with caplog.at_level(logging.WARNING, logger="webcare"):
         sandbox.client().search(profile, Filter(limit=1))
     assert not [r for r in caplog.records if r.levelno < logging.WARNING]
+
+
+def test_ctrl_c_cancels_a_blocking_call() -> None:
+    slow = start_sandbox("--chaos", "latency=4000ms")
+    try:
+        code = r"""
+import os, signal, sys, threading, time, webcare
+c = webcare.Client(timeout=60)
+threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+t = time.perf_counter()
+try:
+    c.configuration()
+    print("finished")
+except KeyboardInterrupt:
+    print(f"interrupted {time.perf_counter() - t:.2f}")
+"""
+        p = run_python(code, slow.env(), timeout=60)
+        assert p.returncode == 0, p.stderr
+        out = p.stdout.strip()
+        assert out.startswith("interrupted"), out
+        assert float(out.split()[1]) < 3.0
+    finally:
+        slow.proc.terminate()
+        slow.proc.wait(timeout=10)
