@@ -166,3 +166,13 @@ except KeyboardInterrupt:
     finally:
         slow.proc.terminate()
         slow.proc.wait(timeout=10)
+
+
+def test_blocking_calls_do_not_leak_file_descriptors(client: webcare.Client, profile: str) -> None:
+    client.search(profile, Filter(limit=1))
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(50):
+        client.search(profile, Filter(limit=1))
+        with pytest.raises(ValueError):
+            client.result(-1)
+    assert len(os.listdir("/proc/self/fd")) <= before + 2

@@ -61,7 +61,13 @@ def wait(start: Callable[[int, int], Pending]) -> Any:
     with _pool_lock:
         pipe = _pool.pop() if _pool else os.pipe()
     read_fd, write_fd = pipe
-    pending = start(write_fd, 0)
+    try:
+        pending = start(write_fd, 0)
+    except BaseException:
+        # Bad arguments: nothing was started, the pipe is clean.
+        with _pool_lock:
+            _pool.append(pipe)
+        raise
     finished = False
     try:
         got = b""
