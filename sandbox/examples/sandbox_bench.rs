@@ -5,6 +5,10 @@
 //! Defaults: 100000 results, 5 s, concurrency 32, `/results/kpn/limit:25`. The load generator
 //! runs in the same process (and on the same cores) as the server, so the numbers are a lower
 //! bound of what an external load tool measures.
+//!
+//! `sandbox_bench serve [results] [port]` only serves (quota effectively off) and prints the base
+//! URL and an access token, for an external tool such as
+//! `wrk -t2 -c32 -d10s -H "Authorization: Bearer TOKEN" URL/results/kpn/limit:25`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -14,7 +18,11 @@ use webcare_sandbox::{QuotaConfig, Sandbox, SandboxConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("serve") {
+        args.remove(1);
+        return serve(args).await;
+    }
     let results: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let secs: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
     let conc: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(32);
@@ -87,5 +95,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         n as f64 / secs as f64
     );
     sb.shutdown().await;
+    Ok(())
+}
+
+async fn serve(args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+    let results: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let port: u16 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let t = Instant::now();
+    let sb = Sandbox::start(SandboxConfig {
+        results,
+        port,
+        quota: QuotaConfig::parse("1000000000/minute")?,
+        token_ttl: Duration::from_secs(86_400 * 365),
+        ..SandboxConfig::default()
+    })
+    .await?;
+    let seeded = t.elapsed();
+    let tok: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}?grant_type=client_credentials", sb.token_url()))
+        .form(&[
+            ("client_id", sb.client_id()),
+            ("client_secret", sb.client_secret()),
+        ])
+        .send()
+        .await?
+        .json()
+        .await?;
+    println!("seeded {results} results in {seeded:.2?}");
+    println!("base_url {}", sb.base_url());
+    println!("token {}", tok["access_token"].as_str().unwrap_or_default());
+    use std::io::Write;
+    std::io::stdout().flush()?;
+    sb.serve_until_signal().await;
     Ok(())
 }

@@ -127,10 +127,17 @@ CREATE TABLE IF NOT EXISTS markers(
 "#;
 
 /// Indexes, created after the bulk load of the seed (faster than maintaining them row by row).
+///
+/// Searches always say `search_id = ? AND status <> 5` (deleted results are never served), so
+/// the search indexes are partial indexes over live results: counting, `offset` and `sinceId`
+/// walk the index without touching the table. Rows are in `id` (= time) order inside each.
+/// `results_live_cover` holds the small filter columns, so counting `total` for source,
+/// sentiment, checked, period, sinceId and assigned filters never reads the (wide) rows.
 pub(crate) const INDEXES: &str = r#"
-CREATE INDEX IF NOT EXISTS results_search ON results(search_id);
-CREATE INDEX IF NOT EXISTS results_search_source ON results(search_id, source);
-CREATE INDEX IF NOT EXISTS results_search_sentiment ON results(search_id, sentiment);
+CREATE INDEX IF NOT EXISTS results_live ON results(search_id) WHERE status <> 5;
+CREATE INDEX IF NOT EXISTS results_live_source ON results(search_id, source) WHERE status <> 5;
+CREATE INDEX IF NOT EXISTS results_live_sentiment ON results(search_id, sentiment) WHERE status <> 5;
+CREATE INDEX IF NOT EXISTS results_live_cover ON results(search_id, source, sentiment, checked, time, case_id) WHERE status <> 5;
 CREATE INDEX IF NOT EXISTS results_case ON results(case_id);
 CREATE INDEX IF NOT EXISTS results_parent ON results(parent_id) WHERE parent_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS activities_result ON activities(result_id);
@@ -252,6 +259,22 @@ impl Db {
         let out = f(&tx)?;
         tx.commit()?;
         self.generation.fetch_add(1, Ordering::AcqRel);
+        Ok(out)
+    }
+
+    /// Like [`Db::write`], for writes that change no result or case (markers, the stored clock):
+    /// cached counts stay valid.
+    pub(crate) fn write_quiet<T, E>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
         Ok(out)
     }
 

@@ -889,270 +889,299 @@ pub(crate) fn seed(conn: &Connection, p: &SeedParams) -> Result<(), rusqlite::Er
         }
     }
 
-    // Render and insert every result in time order.
-    let mut sentiments = SentimentCache::new();
-    let mut activity_id = 1i64;
-    let mut privates: Vec<bool> = vec![false; events.len()];
-    for (i, e) in events.iter().enumerate() {
-        let id = FIRST_RESULT_ID + i as i64;
-        let case = &cases[e.case as usize];
-        let person = &persons[case.person];
-        let l = &LOCATIONS[person.loc.min(LOCATIONS.len() - 1)];
-        let api_user = if case.account == 1 { 1 } else { 101 };
-        let (connections, default_connection) = connections_for(case.account, case.source.id());
-        let media = !conversational(case.source);
-        let mut input = ResultInput {
-            id,
-            account_id: case.account,
-            search_id: case.search,
-            case_id: case.id,
-            person_id: person.id,
-            profile_id: case.profile,
-            source: case.source.id(),
-            time: e.time,
-            tbrank: rng.range(1, 10),
-            bookmarked: rng.chance(0.03),
-            language: if person.english { "en" } else { "nl" }.into(),
-            country: l.country.into(),
-            city: l.city.into(),
-            municipality: l.municipality.into(),
-            province: l.province.into(),
-            handler: case.handler,
-            case_closed: case.closed,
-            ..ResultInput::default()
-        };
-        if e.own {
-            let conn_name = connections
-                .iter()
-                .find(|c| Some(c.id) == default_connection)
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| "KPN".into());
-            let agent = case
-                .handler
-                .and_then(|h| USERS.iter().find(|u| u.id == h))
-                .map(|u| initials(u.name))
-                .unwrap_or_else(|| "KPN".into());
-            let template = if person.english {
-                rng.pick(&REPLIES_EN).copied().unwrap_or("")
-            } else {
-                rng.pick(&REPLIES_NL).copied().unwrap_or("")
-            };
-            let text = fill(template, &mut rng, person.english, l.city)
-                .replace("{name}", person.first)
-                .replace("{agent}", &agent);
-            let parent_id = (parent[i] != u32::MAX).then(|| FIRST_RESULT_ID + i64::from(parent[i]));
-            input.own = true;
-            input.private = private_channel(case.source)
-                || privates.get(parent[i] as usize).copied().unwrap_or(false);
-            input.kind = if input.private { 4 } else { 3 };
-            input.status = status::NEW;
-            input.checked = true;
-            input.sentiment = sentiments.score(&text);
-            input.category = "Reactie".into();
-            input.title = conn_name.clone();
-            input.subtitle = conn_name.clone();
-            input.author_handle = conn_name.clone();
-            input.author_name = if case.account == 1 {
-                "KPN".into()
-            } else {
-                "Sandbox Second BV".into()
-            };
-            input.image = format!(
-                "https://avatars.sandbox.invalid/connections/{}.png",
-                default_connection.unwrap_or(0)
-            );
-            input.image_link = String::new();
-            input.link = link_for(case, person, id, true, &conn_name);
-            input.parent_id = parent_id;
-            input.description = text;
-        } else {
-            let english = person.english;
-            let (category, text, title) = if media {
-                let (cat, h) = if english {
-                    *rng.pick(&HEADLINES_EN).unwrap_or(&HEADLINES_EN[0])
-                } else {
-                    *rng.pick(&HEADLINES_NL).unwrap_or(&HEADLINES_NL[0])
+    // Render (on a second thread) and insert (here) every result, in time order. The
+    // generator is sequential, so the data is the same as a single-threaded run.
+    type Rendered = (crate::db::ResultRow, Vec<(ActivityDoc, i64)>);
+    let (row_tx, row_rx) = std::sync::mpsc::sync_channel::<Rendered>(2048);
+    let start = p.start;
+    std::thread::scope(|scope| -> Result<(), rusqlite::Error> {
+        let producer = scope.spawn(move || {
+            let mut sentiments = SentimentCache::new();
+            let mut activity_id = 1i64;
+            let mut privates: Vec<bool> = vec![false; events.len()];
+            for (i, e) in events.iter().enumerate() {
+                let id = FIRST_RESULT_ID + i as i64;
+                let case = &cases[e.case as usize];
+                let person = &persons[case.person];
+                let l = &LOCATIONS[person.loc.min(LOCATIONS.len() - 1)];
+                let api_user = if case.account == 1 { 1 } else { 101 };
+                let (connections, default_connection) =
+                    connections_for(case.account, case.source.id());
+                let media = !conversational(case.source);
+                let mut input = ResultInput {
+                    id,
+                    account_id: case.account,
+                    search_id: case.search,
+                    case_id: case.id,
+                    person_id: person.id,
+                    profile_id: case.profile,
+                    source: case.source.id(),
+                    time: e.time,
+                    tbrank: rng.range(1, 10),
+                    bookmarked: rng.chance(0.03),
+                    language: if person.english { "en" } else { "nl" }.into(),
+                    country: l.country.into(),
+                    city: l.city.into(),
+                    municipality: l.municipality.into(),
+                    province: l.province.into(),
+                    handler: case.handler,
+                    case_closed: case.closed,
+                    ..ResultInput::default()
                 };
-                let headline = fill(h, &mut rng, english, l.city);
-                let mood = rng.weighted(&MOOD_WEIGHTS);
-                let table = if english { EN[mood] } else { NL[mood] };
-                let (_, body) = *rng.pick(table).unwrap_or(&("Vraag", ""));
-                let body = fill(body, &mut rng, english, l.city);
-                (cat, format!("{headline}. {body}"), headline)
-            } else {
-                let mood = rng.weighted(&MOOD_WEIGHTS);
-                let table = if english { EN[mood] } else { NL[mood] };
-                let (cat, t) = *rng.pick(table).unwrap_or(&("Vraag", ""));
-                let mut text = fill(t, &mut rng, english, l.city);
-                if case.search == 3 && rng.chance(0.5) {
-                    text.push_str(if english {
-                        " Thinking about switching to Ziggo."
+                if e.own {
+                    let conn_name = connections
+                        .iter()
+                        .find(|c| Some(c.id) == default_connection)
+                        .map(|c| c.name.clone())
+                        .unwrap_or_else(|| "KPN".into());
+                    let agent = case
+                        .handler
+                        .and_then(|h| USERS.iter().find(|u| u.id == h))
+                        .map(|u| initials(u.name))
+                        .unwrap_or_else(|| "KPN".into());
+                    let template = if person.english {
+                        rng.pick(&REPLIES_EN).copied().unwrap_or("")
                     } else {
-                        " Misschien stap ik over naar Ziggo."
-                    });
-                }
-                if case.source == Source::Twitter && rng.chance(0.5) {
-                    let mention = if case.search == 2 {
-                        "@KPNzakelijk "
-                    } else if case.account == 2 {
-                        "@SecondBV "
-                    } else {
-                        "@KPNwebcare "
+                        rng.pick(&REPLIES_NL).copied().unwrap_or("")
                     };
-                    text = format!("{mention}{text}");
-                }
-                (cat, text, person.name.clone())
-            };
-            let mut text = text;
-            let mut hashtags: Vec<String> = Vec::new();
-            if rng.chance(0.3) {
-                if let Some(tag) = rng.pick(hashtags_for(category)) {
-                    text.push(' ');
-                    text.push_str(tag);
-                    hashtags.push(tag.to_string());
-                }
-            }
-            let mut labels: Vec<String> = Vec::new();
-            if case.search == 2 {
-                labels.push("zakelijk".into());
-            }
-            for _ in 0..rng.weighted(&[55, 35, 10]) {
-                if let Some(lb) = rng.pick(&LABELS) {
-                    if !labels.iter().any(|x| x == lb) {
-                        labels.push(lb.to_string());
+                    let text = fill(template, &mut rng, person.english, l.city)
+                        .replace("{name}", person.first)
+                        .replace("{agent}", &agent);
+                    let parent_id =
+                        (parent[i] != u32::MAX).then(|| FIRST_RESULT_ID + i64::from(parent[i]));
+                    input.own = true;
+                    input.private = private_channel(case.source)
+                        || privates.get(parent[i] as usize).copied().unwrap_or(false);
+                    input.kind = if input.private { 4 } else { 3 };
+                    input.status = status::NEW;
+                    input.checked = true;
+                    input.sentiment = sentiments.score(&text);
+                    input.category = "Reactie".into();
+                    input.title = conn_name.clone();
+                    input.subtitle = conn_name.clone();
+                    input.author_handle = conn_name.clone();
+                    input.author_name = if case.account == 1 {
+                        "KPN".into()
+                    } else {
+                        "Sandbox Second BV".into()
+                    };
+                    input.image = format!(
+                        "https://avatars.sandbox.invalid/connections/{}.png",
+                        default_connection.unwrap_or(0)
+                    );
+                    input.image_link = String::new();
+                    input.link = link_for(case, person, id, true, &conn_name);
+                    input.parent_id = parent_id;
+                    input.description = text;
+                } else {
+                    let english = person.english;
+                    let (category, text, title) = if media {
+                        let (cat, h) = if english {
+                            *rng.pick(&HEADLINES_EN).unwrap_or(&HEADLINES_EN[0])
+                        } else {
+                            *rng.pick(&HEADLINES_NL).unwrap_or(&HEADLINES_NL[0])
+                        };
+                        let headline = fill(h, &mut rng, english, l.city);
+                        let mood = rng.weighted(&MOOD_WEIGHTS);
+                        let table = if english { EN[mood] } else { NL[mood] };
+                        let (_, body) = *rng.pick(table).unwrap_or(&("Vraag", ""));
+                        let body = fill(body, &mut rng, english, l.city);
+                        (cat, format!("{headline}. {body}"), headline)
+                    } else {
+                        let mood = rng.weighted(&MOOD_WEIGHTS);
+                        let table = if english { EN[mood] } else { NL[mood] };
+                        let (cat, t) = *rng.pick(table).unwrap_or(&("Vraag", ""));
+                        let mut text = fill(t, &mut rng, english, l.city);
+                        if case.search == 3 && rng.chance(0.5) {
+                            text.push_str(if english {
+                                " Thinking about switching to Ziggo."
+                            } else {
+                                " Misschien stap ik over naar Ziggo."
+                            });
+                        }
+                        if case.source == Source::Twitter && rng.chance(0.5) {
+                            let mention = if case.search == 2 {
+                                "@KPNzakelijk "
+                            } else if case.account == 2 {
+                                "@SecondBV "
+                            } else {
+                                "@KPNwebcare "
+                            };
+                            text = format!("{mention}{text}");
+                        }
+                        (cat, text, person.name.clone())
+                    };
+                    let mut text = text;
+                    let mut hashtags: Vec<String> = Vec::new();
+                    if rng.chance(0.3) {
+                        if let Some(tag) = rng.pick(hashtags_for(category)) {
+                            text.push(' ');
+                            text.push_str(tag);
+                            hashtags.push(tag.to_string());
+                        }
+                    }
+                    let mut labels: Vec<String> = Vec::new();
+                    if case.search == 2 {
+                        labels.push("zakelijk".into());
+                    }
+                    for _ in 0..rng.weighted(&[55, 35, 10]) {
+                        if let Some(lb) = rng.pick(&LABELS) {
+                            if !labels.iter().any(|x| x == lb) {
+                                labels.push(lb.to_string());
+                            }
+                        }
+                    }
+                    let kind = match case.source {
+                        Source::Whatsapp | Source::Irischat => 4,
+                        Source::News | Source::Web | Source::Print | Source::Rtv => 1,
+                        Source::Blogs | Source::Forums => 2,
+                        Source::Facebook if rng.chance(0.01) => 5,
+                        Source::Twitter | Source::Facebook | Source::Instagram => {
+                            if rng.chance(0.2) {
+                                4
+                            } else if e.seq == 0 {
+                                2
+                            } else {
+                                3
+                            }
+                        }
+                        _ => 3,
+                    };
+                    let age = start - e.time;
+                    let checked = if age > 2 * day {
+                        rng.chance(0.9)
+                    } else {
+                        rng.chance(0.3)
+                    };
+                    let deleted = rng.chance(0.01);
+                    let has_children = !children[i].is_empty();
+                    let st = if deleted {
+                        status::DELETED
+                    } else if has_children {
+                        status::REPLIED
+                    } else if checked {
+                        if rng.chance(0.5) {
+                            status::OPENED
+                        } else {
+                            status::CLOSED
+                        }
+                    } else {
+                        status::NEW
+                    };
+                    input.kind = kind;
+                    input.private = kind == 4;
+                    input.status = st;
+                    input.checked = checked;
+                    input.sentiment = sentiments.score(&text);
+                    input.category = category.into();
+                    input.labels = labels;
+                    input.hashtags = hashtags;
+                    input.subtitle = match case.source {
+                        Source::Twitter | Source::Instagram => format!("@{}", person.handle),
+                        s if media => {
+                            case.media_host.trim_start_matches("www.").to_string()
+                                + " / "
+                                + s.as_str()
+                        }
+                        s => s.as_str().to_string(),
+                    };
+                    input.title = title;
+                    input.author_handle = person.handle.clone();
+                    input.author_name = person.name.clone();
+                    input.image =
+                        format!("https://avatars.sandbox.invalid/persons/{}.png", person.id);
+                    input.image_link = profile_link(case.source, &person.handle);
+                    input.link = link_for(case, person, id, false, "");
+                    input.description = text;
+                    input.reply_prefix = match case.source {
+                        Source::Twitter | Source::Instagram => format!("@{} ", person.handle),
+                        _ if english => format!("Hi {}, ", person.first),
+                        _ => format!("Hoi {}, ", person.first),
+                    };
+                    input.reply_suffix = if case.account == 1 {
+                        " ^KPN".into()
+                    } else {
+                        String::new()
+                    };
+                    if !conversational(case.source) {
+                        input.reply_prefix.clear();
+                        input.reply_suffix.clear();
+                    }
+                    // Activities: one `respond` per reply, plus open/close for opened/closed ones.
+                    let actor = case.handler.unwrap_or(api_user);
+                    for c in &children[i] {
+                        let child = events[*c as usize];
+                        let child_id = FIRST_RESULT_ID + i64::from(*c);
+                        input.replies.push(child_id);
+                        input.activities.push(ActivityDoc {
+                            id: activity_id,
+                            result_id: id,
+                            actor: Some(actor),
+                            activity: activity::RESPOND,
+                            subject: format!("Reply {child_id}"),
+                            time: rfc3339_secs(child.time),
+                        });
+                        activity_id += 1;
+                    }
+                    if st == status::OPENED || st == status::CLOSED {
+                        let code = if st == status::OPENED {
+                            activity::OPEN
+                        } else {
+                            activity::CLOSE
+                        };
+                        input.activities.push(ActivityDoc {
+                            id: activity_id,
+                            result_id: id,
+                            actor: Some(actor),
+                            activity: code,
+                            subject: if code == activity::OPEN {
+                                "Opened".into()
+                            } else {
+                                "Closed".into()
+                            },
+                            time: rfc3339_secs((e.time + 300).min(start - 1)),
+                        });
+                        activity_id += 1;
                     }
                 }
-            }
-            let kind = match case.source {
-                Source::Whatsapp | Source::Irischat => 4,
-                Source::News | Source::Web | Source::Print | Source::Rtv => 1,
-                Source::Blogs | Source::Forums => 2,
-                Source::Facebook if rng.chance(0.01) => 5,
-                Source::Twitter | Source::Facebook | Source::Instagram => {
-                    if rng.chance(0.2) {
-                        4
-                    } else if e.seq == 0 {
-                        2
-                    } else {
-                        3
-                    }
+                input.connections = if input.own { Vec::new() } else { connections };
+                input.default_connection = if input.own { None } else { default_connection };
+                privates[i] = input.private;
+                let row = input.to_row();
+                let acts: Vec<(ActivityDoc, i64)> = input
+                    .activities
+                    .into_iter()
+                    .map(|a| {
+                        let t = chrono::DateTime::parse_from_rfc3339(&a.time)
+                            .map(|d| d.timestamp())
+                            .unwrap_or(e.time);
+                        (a, t)
+                    })
+                    .collect();
+                if row_tx.send((row, acts)).is_err() {
+                    return;
                 }
-                _ => 3,
-            };
-            let age = p.start - e.time;
-            let checked = if age > 2 * day {
-                rng.chance(0.9)
-            } else {
-                rng.chance(0.3)
-            };
-            let deleted = rng.chance(0.01);
-            let has_children = !children[i].is_empty();
-            let st = if deleted {
-                status::DELETED
-            } else if has_children {
-                status::REPLIED
-            } else if checked {
-                if rng.chance(0.5) {
-                    status::OPENED
-                } else {
-                    status::CLOSED
-                }
-            } else {
-                status::NEW
-            };
-            input.kind = kind;
-            input.private = kind == 4;
-            input.status = st;
-            input.checked = checked;
-            input.sentiment = sentiments.score(&text);
-            input.category = category.into();
-            input.labels = labels;
-            input.hashtags = hashtags;
-            input.subtitle = match case.source {
-                Source::Twitter | Source::Instagram => format!("@{}", person.handle),
-                s if media => {
-                    case.media_host.trim_start_matches("www.").to_string() + " / " + s.as_str()
-                }
-                s => s.as_str().to_string(),
-            };
-            input.title = title;
-            input.author_handle = person.handle.clone();
-            input.author_name = person.name.clone();
-            input.image = format!("https://avatars.sandbox.invalid/persons/{}.png", person.id);
-            input.image_link = profile_link(case.source, &person.handle);
-            input.link = link_for(case, person, id, false, "");
-            input.description = text;
-            input.reply_prefix = match case.source {
-                Source::Twitter | Source::Instagram => format!("@{} ", person.handle),
-                _ if english => format!("Hi {}, ", person.first),
-                _ => format!("Hoi {}, ", person.first),
-            };
-            input.reply_suffix = if case.account == 1 {
-                " ^KPN".into()
-            } else {
-                String::new()
-            };
-            if !conversational(case.source) {
-                input.reply_prefix.clear();
-                input.reply_suffix.clear();
             }
-            // Activities: one `respond` per reply, plus open/close for opened/closed ones.
-            let actor = case.handler.unwrap_or(api_user);
-            for c in &children[i] {
-                let child = events[*c as usize];
-                let child_id = FIRST_RESULT_ID + i64::from(*c);
-                input.replies.push(child_id);
-                input.activities.push(ActivityDoc {
-                    id: activity_id,
-                    result_id: id,
-                    actor: Some(actor),
-                    activity: activity::RESPOND,
-                    subject: format!("Reply {child_id}"),
-                    time: rfc3339_secs(child.time),
-                });
-                activity_id += 1;
-            }
-            if st == status::OPENED || st == status::CLOSED {
-                let code = if st == status::OPENED {
-                    activity::OPEN
-                } else {
-                    activity::CLOSE
-                };
-                input.activities.push(ActivityDoc {
-                    id: activity_id,
-                    result_id: id,
-                    actor: Some(actor),
-                    activity: code,
-                    subject: if code == activity::OPEN {
-                        "Opened".into()
-                    } else {
-                        "Closed".into()
-                    },
-                    time: rfc3339_secs((e.time + 300).min(p.start - 1)),
-                });
-                activity_id += 1;
+        });
+        for (row, acts) in row_rx {
+            insert_result(conn, &row)?;
+            for (a, t) in acts {
+                insert_activity(
+                    conn,
+                    Some(a.id),
+                    a.result_id,
+                    a.actor,
+                    a.activity,
+                    &a.subject,
+                    t,
+                )?;
             }
         }
-        input.connections = if input.own { Vec::new() } else { connections };
-        input.default_connection = if input.own { None } else { default_connection };
-        privates[i] = input.private;
-        let row = input.to_row();
-        insert_result(conn, &row)?;
-        for a in &input.activities {
-            let t = chrono::DateTime::parse_from_rfc3339(&a.time)
-                .map(|d| d.timestamp())
-                .unwrap_or(e.time);
-            insert_activity(
-                conn,
-                Some(a.id),
-                a.result_id,
-                a.actor,
-                a.activity,
-                &a.subject,
-                t,
-            )?;
-        }
-    }
+        producer.join().map_err(|_| {
+            rusqlite::Error::ToSqlConversionFailure("the seed generator panicked".into())
+        })
+    })?;
+    let _ = start;
 
     meta_set(conn, "seed", &p.seed.to_string())?;
     meta_set(conn, "results", &p.results.to_string())?;

@@ -42,7 +42,23 @@ pub fn shared() -> &'static Info {
                 .build()
                 .unwrap();
             rt.block_on(async move {
-                let sb = Sandbox::start(SandboxConfig::default()).await.unwrap();
+                // A fixed file (not a temp dir): this thread never ends, so nothing would
+                // delete a temp dir. Start from scratch each run.
+                let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+                std::fs::create_dir_all(dir).unwrap();
+                let db = dir.join(format!("shared-sandbox-{}.db", std::process::id()));
+                for old in std::fs::read_dir(dir).unwrap().flatten() {
+                    let name = old.file_name().to_string_lossy().to_string();
+                    if name.starts_with("shared-sandbox-") {
+                        let _ = std::fs::remove_file(old.path());
+                    }
+                }
+                let sb = Sandbox::start(SandboxConfig {
+                    db: Some(db),
+                    ..SandboxConfig::default()
+                })
+                .await
+                .unwrap();
                 tx.send(Info::of(&sb)).unwrap();
                 std::future::pending::<()>().await;
             });
