@@ -17,7 +17,17 @@ use pyo3::types::PyCapsule;
 
 use webcare::{Source, WebcareResult};
 
-/// The columns of a results table, in order.
+/// The columns of a results table, in order, plus one string column per requested extra field.
+pub fn schema_with(extra: &[String]) -> SchemaRef {
+    let base = schema();
+    let mut fields: Vec<Field> = base.fields().iter().map(|f| f.as_ref().clone()).collect();
+    for name in extra {
+        fields.push(Field::new(name, DataType::Utf8, true));
+    }
+    Arc::new(Schema::new(fields))
+}
+
+/// The standard columns of a results table, in order.
 pub fn schema() -> SchemaRef {
     let s = |n: &str| Field::new(n, DataType::Utf8, true);
     let b = |n: &str| Field::new(n, DataType::Boolean, false);
@@ -68,6 +78,32 @@ fn strings<'a>(
 
 fn bools(rs: &[WebcareResult], f: impl Fn(&WebcareResult) -> bool) -> ArrayRef {
     Arc::new(BooleanArray::from(rs.iter().map(f).collect::<Vec<bool>>()))
+}
+
+fn extra_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// One record batch for these results, with string columns for the named extra fields (JSON
+/// text for values that are not strings; null when missing).
+pub fn batch_with(rs: &[WebcareResult], extra: &[String]) -> Result<RecordBatch, ArrowError> {
+    let base = batch(rs)?;
+    if extra.is_empty() {
+        return Ok(base);
+    }
+    let mut columns: Vec<ArrayRef> = base.columns().to_vec();
+    for name in extra {
+        let col: StringArray = rs
+            .iter()
+            .map(|r| r.extra.get(name).and_then(extra_text))
+            .collect();
+        columns.push(Arc::new(col));
+    }
+    RecordBatch::try_new(schema_with(extra), columns)
 }
 
 /// One record batch for these results.
@@ -135,12 +171,18 @@ pub fn batch(rs: &[WebcareResult]) -> Result<RecordBatch, ArrowError> {
 #[pyclass(name = "ArrowResults", module = "webcare", frozen)]
 pub struct ArrowResults {
     pub batches: Arc<Vec<RecordBatch>>,
+    pub schema: SchemaRef,
 }
 
 impl ArrowResults {
     pub fn from_batches(batches: Vec<RecordBatch>) -> Self {
+        Self::with_schema(batches, schema())
+    }
+
+    pub fn with_schema(batches: Vec<RecordBatch>, schema: SchemaRef) -> Self {
         ArrowResults {
             batches: Arc::new(batches),
+            schema,
         }
     }
 
@@ -164,26 +206,31 @@ impl ArrowResults {
     ) -> PyResult<Bound<'py, PyCapsule>> {
         let _ = requested_schema; // The schema is fixed; consumers may cast.
         let batches: Vec<RecordBatch> = self.batches.as_ref().clone();
-        let reader = RecordBatchIterator::new(batches.into_iter().map(Ok), schema());
+        let reader = RecordBatchIterator::new(batches.into_iter().map(Ok), self.schema.clone());
         let stream = FFI_ArrowArrayStream::new(Box::new(reader));
         PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
     }
 
     /// The Arrow C schema (PyCapsule `arrow_schema`).
     fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyCapsule>> {
-        let ffi = arrow_schema::ffi::FFI_ArrowSchema::try_from(schema().as_ref())
+        let ffi = arrow_schema::ffi::FFI_ArrowSchema::try_from(self.schema.as_ref())
             .map_err(|e| PyValueError::new_err(format!("arrow schema: {e}")))?;
         PyCapsule::new_with_value(py, ffi, c"arrow_schema")
     }
 
     /// One `ArrowResults` with the batches of all of these, in order.
     #[staticmethod]
-    fn concat(parts: Vec<PyRef<'_, ArrowResults>>) -> ArrowResults {
+    /// Every part must have the same columns (an empty list gives the standard columns).
+    fn concat(parts: Vec<PyRef<'_, ArrowResults>>) -> PyResult<ArrowResults> {
+        let schema = parts.first().map_or_else(schema, |p| p.schema.clone());
         let mut batches = Vec::new();
-        for p in parts {
+        for p in &parts {
+            if p.schema != schema {
+                return Err(PyValueError::new_err("the parts have different columns"));
+            }
             batches.extend(p.batches.iter().cloned());
         }
-        ArrowResults::from_batches(batches)
+        Ok(ArrowResults::with_schema(batches, schema))
     }
 
     /// The number of rows.
@@ -198,10 +245,20 @@ impl ArrowResults {
         self.batches.len()
     }
 
-    /// The column names.
+    /// The standard column names.
     #[staticmethod]
     fn column_names() -> Vec<String> {
         schema().fields().iter().map(|f| f.name().clone()).collect()
+    }
+
+    /// The column names of this data (standard columns, then requested extra fields).
+    #[getter]
+    fn columns(&self) -> Vec<String> {
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     fn __len__(&self) -> usize {

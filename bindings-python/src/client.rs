@@ -18,7 +18,7 @@ use webcare::{
 };
 
 use crate::aio::{self, Pending};
-use crate::arrow::{batch, ArrowResults};
+use crate::arrow::{batch_with, schema_with, ArrowResults};
 use crate::convert::{id_arg, seconds_arg, str_arg};
 use crate::errors::{to_py, IntoPyResult};
 use crate::filter::filter_arg;
@@ -630,11 +630,12 @@ pub struct NativePager {
 
 async fn next_batch_of(
     pager: Arc<Mutex<PagerKind>>,
+    extra: Arc<Vec<String>>,
 ) -> webcare::Result<Option<arrow_array::RecordBatch>> {
     let mut p = pager.lock().await;
     match p.next().await? {
         None => Ok(None),
-        Some(page) => batch(&page.results)
+        Some(page) => batch_with(&page.results, &extra)
             .map(Some)
             .map_err(|e| webcare::Error::decode(format!("arrow: {e}"))),
     }
@@ -673,28 +674,41 @@ impl NativePager {
         )
     }
 
-    /// The next page as Arrow data, or None when done (a `Pending`).
-    fn next_arrow_async(&self, py: Python<'_>, wake_fd: i32, token: u64) -> PyResult<Pending> {
+    /// The next page as Arrow data (with string columns for the named extra fields), or None
+    /// when done (a `Pending`).
+    #[pyo3(signature = (wake_fd, token, extra=None))]
+    fn next_arrow_async(
+        &self,
+        py: Python<'_>,
+        wake_fd: i32,
+        token: u64,
+        extra: Option<Vec<String>>,
+    ) -> PyResult<Pending> {
         let p = self.inner.clone();
-        aio::start(py, wake_fd, token, next_batch_of(p), |py, b| {
+        let extra = Arc::new(extra.unwrap_or_default());
+        let schema = schema_with(&extra);
+        aio::start(py, wake_fd, token, next_batch_of(p, extra), move |py, b| {
             Ok(match b {
-                Some(b) => Py::new(py, ArrowResults::from_batches(vec![b]))?.into_any(),
+                Some(b) => Py::new(py, ArrowResults::with_schema(vec![b], schema))?.into_any(),
                 None => py.None(),
             })
         })
     }
 
-    /// Every remaining page as Arrow record batches, built in Rust (blocking).
-    fn collect_arrow(&self, py: Python<'_>) -> PyResult<ArrowResults> {
+    /// Every remaining page as Arrow record batches, built in Rust (blocking), with string
+    /// columns for the named extra fields.
+    #[pyo3(signature = (extra=None))]
+    fn collect_arrow(&self, py: Python<'_>, extra: Option<Vec<String>>) -> PyResult<ArrowResults> {
+        let extra = Arc::new(extra.unwrap_or_default());
         let mut batches = Vec::new();
         loop {
             let p = self.inner.clone();
-            match wait(py, next_batch_of(p))? {
+            match wait(py, next_batch_of(p, extra.clone()))? {
                 None => break,
                 Some(b) => batches.push(b),
             }
         }
-        Ok(ArrowResults::from_batches(batches))
+        Ok(ArrowResults::with_schema(batches, schema_with(&extra)))
     }
 }
 

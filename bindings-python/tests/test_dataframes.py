@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pandas as pd
 import polars as pl
@@ -96,3 +97,33 @@ def test_async_to_pandas(sandbox: Sandbox, profile: str) -> None:
 
     df = asyncio.run(main())
     assert len(df) == 70
+
+
+def test_extra_fields_as_columns(client: webcare.Client, profile: str) -> None:
+    rows = list(client.results(profile, limit=50))
+    names = sorted({k for r in rows for k in r.extra})
+    assert names, "the sandbox serves fields the client does not type"
+    name = names[0]
+    df = client.results(profile, limit=50).to_pandas(extra=[name, "noSuchField"])
+    assert list(df.columns[-2:]) == [name, "noSuchField"]
+    assert df["noSuchField"].isna().all()
+    want = [
+        None
+        if r.extra.get(name) is None
+        else r.extra[name]
+        if isinstance(r.extra[name], str)
+        else json.dumps(r.extra[name], separators=(",", ":"))
+        for r in rows
+    ]
+    assert df[name].where(df[name].notna(), None).tolist() == want
+    empty = client.results(profile, Filter(word="zzzz-nothing-matches-this")).to_arrow(extra=[name])
+    assert empty.num_rows == 0 and empty.column_names[-1] == name
+
+
+def test_async_extra_fields(sandbox: Sandbox, profile: str) -> None:
+    async def main() -> pl.DataFrame:
+        c = sandbox.async_client()
+        return await c.results(profile, limit=30).to_polars(extra=["caseStatus"])
+
+    df = asyncio.run(main())
+    assert df.height == 30 and df.columns[-1] == "caseStatus"

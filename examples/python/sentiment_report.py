@@ -22,7 +22,10 @@ def main() -> int:
     profile = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("WEBCARE_PROFILE", "kpn")
     with webcare.Client() as client:
         started = time.perf_counter()
-        df = client.results(profile, webcare.Filter(period="week"), progress=False).to_pandas()
+        # `caseStatus` is not a typed field: ask for it as an extra column.
+        df = client.results(profile, webcare.Filter(period="week"), page_size=1000).to_pandas(
+            extra=["caseStatus"]
+        )
         elapsed = time.perf_counter() - started
     print(f"{len(df)} results of the last week from '{profile}' in {elapsed:.2f}s")
     if df.empty:
@@ -49,11 +52,10 @@ def main() -> int:
             mean_compound=("compound", "mean"),
             last=("time", "max"),
             source=("source_name", "first"),
+            status=("caseStatus", "last"),
         )
     )
-    # Open cases: the company has not answered yet.
-    answered = set(df.loc[df["own"], "case_id"].dropna())
-    open_cases = cases[~cases.index.isin(answered)]
+    open_cases = cases[cases["status"] != "closed"]
     worst = open_cases.sort_values(["mean_sentiment", "mean_compound"]).head(5)
     print("\nMost negative open cases:")
     print(worst.to_string())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, List, Optional, Sequence
 
 from ._aio import call, wait
 from ._native import ArrowResults, NativePager, NativeWatcher, Page, WebcareResult
@@ -128,32 +128,39 @@ class Results(Iterator[WebcareResult]):
             self._count(len(page))
             yield page
 
-    def to_arrow_stream(self) -> ArrowResults:
-        """The remaining results as Arrow data (``__arrow_c_stream__``), without pyarrow."""
+    def to_arrow_stream(self, extra: Optional[Sequence[str]] = None) -> ArrowResults:
+        """The remaining results as Arrow data (``__arrow_c_stream__``), without pyarrow.
+
+        ``extra`` names fields the client does not know (see ``WebcareResult.extra``) to add as
+        string columns (JSON text for values that are not strings).
+        """
         pager = self._native()
+        names = list(extra or [])
         parts: List[ArrowResults] = []
         try:
             while True:
-                part: Optional[ArrowResults] = wait(pager.next_arrow_async)
+                part: Optional[ArrowResults] = wait(
+                    lambda fd, t: pager.next_arrow_async(fd, t, names)
+                )
                 if part is None:
                     break
                 self._count(len(part))
                 parts.append(part)
         finally:
             self._done()
-        return ArrowResults.concat(parts)
+        return ArrowResults.concat(parts) if parts else pager.collect_arrow(names)
 
-    def to_arrow(self) -> pyarrow.Table:
+    def to_arrow(self, extra: Optional[Sequence[str]] = None) -> pyarrow.Table:
         """The remaining results as a ``pyarrow.Table`` (needs pyarrow)."""
-        return _table(self.to_arrow_stream())
+        return _table(self.to_arrow_stream(extra))
 
-    def to_pandas(self) -> pandas.DataFrame:
+    def to_pandas(self, extra: Optional[Sequence[str]] = None) -> pandas.DataFrame:
         """The remaining results as a ``pandas.DataFrame`` (needs pandas and pyarrow)."""
-        return _pandas(self.to_arrow_stream())
+        return _pandas(self.to_arrow_stream(extra))
 
-    def to_polars(self) -> polars.DataFrame:
+    def to_polars(self, extra: Optional[Sequence[str]] = None) -> polars.DataFrame:
         """The remaining results as a ``polars.DataFrame`` (needs polars)."""
-        return _polars(self.to_arrow_stream())
+        return _polars(self.to_arrow_stream(extra))
 
     def to_list(self) -> List[WebcareResult]:
         """The remaining results as a list."""
@@ -215,13 +222,16 @@ class AsyncResults(AsyncIterator[WebcareResult]):
             self._count(len(page))
             yield page
 
-    async def to_arrow_stream(self) -> ArrowResults:
+    async def to_arrow_stream(self, extra: Optional[Sequence[str]] = None) -> ArrowResults:
         """The remaining results as Arrow data (``__arrow_c_stream__``), without pyarrow."""
         pager = self._native()
+        names = list(extra or [])
         parts: List[ArrowResults] = []
         try:
             while True:
-                part: Optional[ArrowResults] = await call(pager.next_arrow_async)
+                part: Optional[ArrowResults] = await call(
+                    lambda fd, t: pager.next_arrow_async(fd, t, names)
+                )
                 if part is None:
                     break
                 self._count(len(part))
@@ -230,17 +240,17 @@ class AsyncResults(AsyncIterator[WebcareResult]):
             self._done()
         return ArrowResults.concat(parts)
 
-    async def to_arrow(self) -> pyarrow.Table:
+    async def to_arrow(self, extra: Optional[Sequence[str]] = None) -> pyarrow.Table:
         """The remaining results as a ``pyarrow.Table``."""
-        return _table(await self.to_arrow_stream())
+        return _table(await self.to_arrow_stream(extra))
 
-    async def to_pandas(self) -> pandas.DataFrame:
+    async def to_pandas(self, extra: Optional[Sequence[str]] = None) -> pandas.DataFrame:
         """The remaining results as a ``pandas.DataFrame``."""
-        return _pandas(await self.to_arrow_stream())
+        return _pandas(await self.to_arrow_stream(extra))
 
-    async def to_polars(self) -> polars.DataFrame:
+    async def to_polars(self, extra: Optional[Sequence[str]] = None) -> polars.DataFrame:
         """The remaining results as a ``polars.DataFrame``."""
-        return _polars(await self.to_arrow_stream())
+        return _polars(await self.to_arrow_stream(extra))
 
     async def to_list(self) -> List[WebcareResult]:
         """The remaining results as a list."""
