@@ -131,7 +131,7 @@ say "   Started typing on #$NL_ID (the customer sees the agent typing)."
 show "reply $NL_ID --connection $CONN --message \"$MESSAGE\""
 webcare "$TMP/reply.json" reply "$NL_ID" --connection "$CONN" --message "$MESSAGE" --json
 REPLY_ID="$(py 'd["reply_id"]' "$TMP/reply.json")"
-say "   Replied to #$NL_ID from connection $CONN ($CONN_NAME) (reply #$REPLY_ID)."
+say "   Replied to #$NL_ID from connection $CONN, $CONN_NAME (reply #$REPLY_ID)."
 show "event $NL_ID stoptyping"
 webcare "$TMP/ev2.json" event "$NL_ID" stoptyping --json
 say "   Stopped typing on #$NL_ID."
