@@ -622,6 +622,16 @@ fn request_id_header(resp: &HttpResponse) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The wait worth reporting with an error: a 429's `Retry-After` or quota reset, or a 5xx's
+/// `Retry-After`. Other errors get none (retrying them does not help).
+fn retry_hint(resp: &HttpResponse) -> Option<std::time::Duration> {
+    match resp.status {
+        429 => requested_wait(resp),
+        500..=599 if resp.header("retry-after").is_some() => requested_wait(resp),
+        _ => None,
+    }
+}
+
 /// Turn a non-2xx response into an [`Error`], keeping the error body.
 pub fn http_error(resp: &HttpResponse, path: &str) -> Error {
     let kind = ErrorKind::from_status(resp.status);
@@ -664,7 +674,7 @@ pub fn http_error(resp: &HttpResponse, path: &str) -> Error {
     let mut err = Error::new(kind, message)
         .with_status(resp.status)
         .with_request_id(request_id_header(resp))
-        .with_retry_after(requested_wait(resp));
+        .with_retry_after(retry_hint(resp));
     if let Some(b) = body {
         err = err.with_body(b);
     }
@@ -922,6 +932,7 @@ impl Results {
         };
         Ok(ReplySent {
             result,
+            connection_id,
             ack: ack_from(env, rid),
         })
     }

@@ -366,6 +366,8 @@ pub struct Ack {
 pub struct ReplySent {
     /// The reply as a result (`own: true`), when the server returned it.
     pub result: Option<WebcareResult>,
+    /// The connection the reply was sent from (given, or the result's default).
+    pub connection_id: u64,
     /// The acknowledgement.
     pub ack: Ack,
 }
