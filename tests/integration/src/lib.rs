@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+pub mod soak;
+
 use serde_json::{json, Value};
 use webcare::{Client, RetryPolicy};
 use webcare_sandbox::{Sandbox, SandboxConfig};
