@@ -1,5 +1,7 @@
 //! Score a tab-separated file of texts: reads `id<TAB>...<TAB>text` lines (the text is the last
-//! column) and prints `id<TAB>compound<TAB>class` for each, plus the throughput on stderr.
+//! column) and prints `id<TAB>compound<TAB>class<TAB>language` for each (the class as the API's
+//! -2..2, the language that was used: `en` or `nl`), plus the throughput on stderr. A first line
+//! whose first column is `id` is a header and is skipped.
 //!
 //! `cargo run --release -p webcare --example score_tsv -- FILE [en|nl|auto]`
 use std::io::Write;
@@ -30,6 +32,7 @@ fn main() -> std::process::ExitCode {
     let rows: Vec<(&str, &str)> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
+        .filter(|l| l.split('\t').next() != Some("id"))
         .map(|l| {
             let id = l.split('\t').next().unwrap_or("");
             let body = l.rsplit('\t').next().unwrap_or("");
@@ -41,7 +44,15 @@ fn main() -> std::process::ExitCode {
     let secs = start.elapsed().as_secs_f64();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for ((id, _), s) in rows.iter().zip(&scores) {
-        if writeln!(out, "{id}\t{:.4}\t{}", s.compound, s.class.value()).is_err() {
+        if writeln!(
+            out,
+            "{id}\t{:.6}\t{}\t{}",
+            s.compound,
+            s.class.value(),
+            s.language.code()
+        )
+        .is_err()
+        {
             return std::process::ExitCode::from(1);
         }
     }
