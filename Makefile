@@ -14,6 +14,7 @@ TEST_TARGETS += test-cli
 TEST_TARGETS += test-kotlin
 TEST_TARGETS += test-node
 TEST_TARGETS += test-python
+TEST_TARGETS += test-schemathesis
 
 .PHONY: all demo test lint test-rust test-cli build bench soak clean
 
@@ -54,6 +55,30 @@ test-node:
 test-python:
 	cargo build -p webcare-cli
 	bash scripts/test-python.sh
+
+# Reliability (docs/reliability.md). `make soak` runs SOAK_TARGETS; each language adds its own.
+#   soak-rust: watch + replier under chaos (release, >= 5,000 operations, tokens expiring)
+#   soak-fuzz: each cargo-fuzz target for FUZZ_SECONDS; soak-schemathesis: >= 2,000 cases
+SOAK_OPS ?= 5000
+FUZZ_SECONDS ?= 60
+SOAK_TARGETS := soak-rust soak-fuzz soak-schemathesis
+
+.PHONY: soak-rust soak-fuzz soak-schemathesis test-schemathesis
+soak: $(SOAK_TARGETS)
+	@echo "make soak: all passed ($(SOAK_TARGETS))"
+
+soak-rust:
+	cargo run --release -p webcare-integration-tests --bin soak -- --ops $(SOAK_OPS)
+
+soak-fuzz:
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+soak-schemathesis:
+	bash scripts/schemathesis.sh 2000
+
+# A short schemathesis run (the short soak, durability and security tests are in test-rust).
+test-schemathesis:
+	bash scripts/schemathesis.sh 200
 
 clean:
 	cargo clean
