@@ -2,6 +2,7 @@
 #   make demo   build, start a sandbox on a free port, run an agent flow, stop it
 #   make test   every test suite: Rust, Python, Node, Kotlin and the examples
 #   make bench  benchmarks (release build), writes BENCHMARKS.md
+#   make eval-sentiment  sentiment evaluation (VADER parity, Dutch accuracy), docs/sentiment-eval.md
 #   make soak   long fault-injection and fuzz runs
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -55,6 +56,15 @@ test-node:
 test-python:
 	cargo build -p webcare-cli
 	bash scripts/test-python.sh
+
+# Sentiment evaluation: parity with vaderSentiment 3.3.2 on the VADER tweets, accuracy vs the
+# human ratings, Dutch accuracy on tests/data, language detection, throughput. Writes
+# docs/sentiment-eval.md and BENCHMARKS.md's Sentiment section (scripts/eval_sentiment.py).
+.PHONY: eval-sentiment
+eval-sentiment:
+	if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+	.venv/bin/python -c 'import vaderSentiment' 2>/dev/null || .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements-eval.txt
+	.venv/bin/python scripts/eval_sentiment.py
 
 # Reliability (docs/reliability.md). `make soak` runs SOAK_TARGETS; each language adds its own.
 #   soak-rust: watch + replier under chaos (release, >= 5,000 operations, tokens expiring)
