@@ -368,6 +368,9 @@ pub struct PyReplySent {
     /// The reply as a result (`own=True`), when the server returned it.
     #[pyo3(get)]
     pub result: Option<Py<PyWebcareResult>>,
+    /// The connection the reply was sent from (given, or the result's default).
+    #[pyo3(get)]
+    pub connection_id: u64,
     /// The acknowledgement.
     #[pyo3(get)]
     pub ack: Py<PyAck>,
@@ -380,6 +383,7 @@ impl PyReplySent {
                 .result
                 .map(|x| Py::new(py, PyWebcareResult::new(x)))
                 .transpose()?,
+            connection_id: r.connection_id,
             ack: Py::new(py, PyAck { inner: r.ack })?,
         })
     }
@@ -389,8 +393,15 @@ impl PyReplySent {
 impl PyReplySent {
     fn __repr__(&self) -> String {
         match &self.result {
-            Some(r) => format!("ReplySent(result={})", r.get().__repr__()),
-            None => "ReplySent(result=None)".to_string(),
+            Some(r) => format!(
+                "ReplySent(connection_id={}, result={})",
+                self.connection_id,
+                r.get().__repr__()
+            ),
+            None => format!(
+                "ReplySent(connection_id={}, result=None)",
+                self.connection_id
+            ),
         }
     }
 }

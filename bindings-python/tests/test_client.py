@@ -136,6 +136,7 @@ def test_reply_event_and_cases(
     sent = client.reply(r.unique_id, "Thanks for reaching out, we are on it.")
     assert sent.result is not None and sent.result.own
     assert sent.result.case_id == r.case_id
+    assert sent.connection_id > 0 and "connection_id=" in repr(sent)
     ctx = client.result(r.unique_id)
     assert isinstance(ctx, webcare.ResultWithContext)
     assert r.search_id is not None and r.case_id is not None
