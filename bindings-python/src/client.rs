@@ -749,6 +749,9 @@ impl NativeWatcher {
     }
 
     fn __repr__(&self) -> String {
-        format!("Watcher(last_id={:?})", self.last_id())
+        format!(
+            "Watcher(last_id={})",
+            crate::convert::opt_repr(self.last_id())
+        )
     }
 }

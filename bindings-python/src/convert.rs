@@ -136,3 +136,13 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
         obj.get_type().name()?
     )))
 }
+
+/// A Python-style repr of an optional value (`None` or the value's repr).
+pub fn opt_repr<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(|| "None".to_string(), |x| x.to_string())
+}
+
+/// A Python-style repr of an optional string (`None` or `'text'`).
+pub fn opt_str_repr(v: Option<&str>) -> String {
+    v.map_or_else(|| "None".to_string(), |x| format!("{x:?}"))
+}

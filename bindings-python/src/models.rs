@@ -312,10 +312,10 @@ impl PyPage {
     }
     fn __repr__(&self) -> String {
         format!(
-            "Page(offset={}, limit={}, total={:?}, results=<{} results>)",
+            "Page(offset={}, limit={}, total={}, results=<{} results>)",
             self.offset,
             self.limit,
-            self.total,
+            crate::convert::opt_repr(self.total),
             self.results.len()
         )
     }
@@ -430,9 +430,9 @@ impl PySsoToken {
     }
     fn __repr__(&self) -> String {
         format!(
-            "SsoToken(token='{}', expires={:?})",
+            "SsoToken(token='{}', expires={})",
             webcare::redact::REDACTED,
-            self.inner.expires
+            crate::convert::opt_str_repr(self.inner.expires.as_deref())
         )
     }
     fn __str__(&self) -> String {
