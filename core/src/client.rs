@@ -507,6 +507,19 @@ impl Client {
         form: Option<Vec<(String, String)>>,
         idempotent: bool,
     ) -> Result<(Envelope, Option<String>)> {
+        let resp = self.call_raw(method, path, form, idempotent).await?;
+        let request_id = request_id_header(&resp);
+        decode_envelope(&resp, path).map(|env| (env, request_id))
+    }
+
+    /// Send a request with auth, retries and timeouts; return the 2xx response undecoded.
+    pub(crate) async fn call_raw(
+        &self,
+        method: Method,
+        path: &str,
+        form: Option<Vec<(String, String)>>,
+        idempotent: bool,
+    ) -> Result<HttpResponse> {
         let total = self.timeouts.total;
         match tokio::time::timeout(total, self.call_inner(method, path, form, idempotent)).await {
             Ok(r) => r,
@@ -527,7 +540,7 @@ impl Client {
         path: &str,
         form: Option<Vec<(String, String)>>,
         idempotent: bool,
-    ) -> Result<(Envelope, Option<String>)> {
+    ) -> Result<HttpResponse> {
         let inner = &self.inner;
         let url = format!("{}{}", inner.base_url, path);
         let mut retry = 0u32;
@@ -584,8 +597,7 @@ impl Client {
             }
             let status = resp.status;
             if (200..300).contains(&status) {
-                let request_id = request_id_header(&resp);
-                return decode_envelope(&resp, path).map(|env| (env, request_id));
+                return Ok(resp);
             }
             if status == 401 && !reauthed {
                 reauthed = true;
@@ -737,6 +749,88 @@ pub fn ack_from(env: Envelope, request_id: Option<String>) -> Ack {
     }
 }
 
+/// Decode a search response straight from its bytes (no intermediate JSON tree): `data.results`
+/// as an object keyed by id (server order) or a list, and `data.total`. Anything unusual (a
+/// non-`SUCCES` status, an unexpected shape) falls back to [`decode_envelope`] and
+/// [`decode_results`], which give the precise error.
+pub fn decode_search(resp: &HttpResponse, path: &str) -> Result<(Vec<WebcareResult>, Option<u64>)> {
+    if let Ok(env) = serde_json::from_slice::<fast::SearchEnvelope>(&resp.body) {
+        if env.is_success() {
+            return Ok((env.data.results, env.data.total));
+        }
+    }
+    let env = decode_envelope(resp, path)?;
+    decode_results(&env.data)
+}
+
+mod fast {
+    use std::fmt;
+
+    use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::Deserialize;
+
+    use crate::model::WebcareResult;
+
+    #[derive(Deserialize)]
+    pub(super) struct SearchEnvelope {
+        #[serde(default)]
+        pub data: SearchData,
+        #[serde(default)]
+        status: Option<String>,
+    }
+
+    impl SearchEnvelope {
+        pub fn is_success(&self) -> bool {
+            match self.status.as_deref().map(str::trim) {
+                None | Some("") => true,
+                Some(s) => {
+                    s.eq_ignore_ascii_case(crate::model::STATUS_SUCCESS)
+                        || s.eq_ignore_ascii_case("SUCCESS")
+                        || s.eq_ignore_ascii_case("OK")
+                }
+            }
+        }
+    }
+
+    #[derive(Deserialize, Default)]
+    pub(super) struct SearchData {
+        #[serde(default, deserialize_with = "results")]
+        pub results: Vec<WebcareResult>,
+        #[serde(default)]
+        pub total: Option<u64>,
+    }
+
+    struct ResultsVisitor;
+
+    impl<'de> Visitor<'de> for ResultsVisitor {
+        type Value = Vec<WebcareResult>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of results keyed by id, or a list")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some((_, r)) = map.next_entry::<serde::de::IgnoredAny, WebcareResult>()? {
+                out.push(r);
+            }
+            Ok(out)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(r) = seq.next_element::<WebcareResult>()? {
+                out.push(r);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn results<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<WebcareResult>, D::Error> {
+        d.deserialize_any(ResultsVisitor)
+    }
+}
+
 /// Decode `data.results` (an object keyed by id, or a list) in the order served.
 pub fn decode_results(data: &Value) -> Result<(Vec<WebcareResult>, Option<u64>)> {
     let (results, total) = match data {
@@ -802,8 +896,8 @@ impl Results {
         }
         filter.validate()?;
         let path = filter.to_path(profile);
-        let (env, _) = self.client.call(Method::Get, &path, None, true).await?;
-        let (results, total) = decode_results(&env.data)?;
+        let resp = self.client.call_raw(Method::Get, &path, None, true).await?;
+        let (results, total) = decode_search(&resp, &path)?;
         Ok(Page {
             results,
             offset: filter.offset.unwrap_or(0),

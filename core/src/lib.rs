@@ -50,7 +50,7 @@ pub use retry::{Quota, RetryPolicy};
 /// shared test vectors.
 pub mod decode {
     pub use crate::client::{
-        ack_from, configuration_from, decode_envelope, decode_results, http_error,
+        ack_from, configuration_from, decode_envelope, decode_results, decode_search, http_error,
     };
     pub use crate::model::SsoToken;
     pub use crate::transport::HttpResponse;
@@ -75,7 +75,7 @@ pub mod decode {
         let env = decode_envelope(&resp, operation)?;
         match operation {
             "search" => {
-                let (results, total) = decode_results(&env.data)?;
+                let (results, total) = decode_search(&resp, operation)?;
                 Ok(json!({ "results": results, "total": total }))
             }
             "configuration" => Ok(serde_json::to_value(configuration_from(env)?)
