@@ -506,7 +506,8 @@ VADER tweets, Dutch: the {len(nl_rows)} labelled messages repeated to {len(nl_bi
 {py_row}
 
 Rust over vaderSentiment: {rate_rust / rate_vader:.1f}x. The Rust figure times scoring only (not
-reading the file); the Python figures time the call over an in-memory list.
+reading the file); the Python figures time the call over an in-memory list. On a shared machine the
+absolute numbers move with load (runs here varied by up to ~40%); the ratios are steadier.
 """
     print()
     print(md)
