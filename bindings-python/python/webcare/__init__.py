@@ -44,6 +44,7 @@ from .errors import (
     ValidationError,
     WebcareError,
 )
+from .frames import add_sentiment
 
 # Core log events go to the "webcare" logger; silent unless the application configures logging.
 logging.getLogger("webcare").addHandler(logging.NullHandler())
@@ -83,4 +84,5 @@ __all__ = [
     "errors",
     "sentiment",
     "sentiment_many",
+    "add_sentiment",
 ]
