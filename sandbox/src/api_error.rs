@@ -8,6 +8,8 @@ pub(crate) struct ApiError {
     pub status: u16,
     pub message: String,
     pub info: String,
+    /// For a 405: the methods allowed (sent in the `Allow` header).
+    pub allow: Option<&'static str>,
 }
 
 impl ApiError {
@@ -16,6 +18,7 @@ impl ApiError {
             status,
             message: message.into(),
             info: String::new(),
+            allow: None,
         }
     }
 

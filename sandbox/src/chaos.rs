@@ -14,8 +14,9 @@ use crate::rng::Rng;
 /// The one exception is `drop_after_rate`: the handler runs (and commits), then the connection is
 /// closed without a response; use it to test durability and "never send twice" logic.
 ///
-/// The error rates and the two drop rates are exclusive outcomes of one draw, so their sum must
-/// not exceed 1. Latency applies independently.
+/// The error rates and the two drop rates are exclusive outcomes of one draw; when they add up
+/// to more than 1 they are scaled down proportionally (so every request gets one of them).
+/// Latency applies independently.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChaosConfig {
@@ -72,37 +73,34 @@ impl ChaosConfig {
     /// `none` is no chaos.
     pub fn parse(spec: &str) -> Result<ChaosConfig, ChaosParseError> {
         let mut c = ChaosConfig::default();
-        let spec = spec.trim();
-        if spec.is_empty() || spec.eq_ignore_ascii_case("none") || spec.eq_ignore_ascii_case("off")
-        {
+        let spec = spec.trim_matches(|ch| matches!(ch, ' ' | '\t' | '\n' | '\r'));
+        if spec.is_empty() || spec == "none" || spec == "off" {
             return Ok(c);
         }
-        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        for part in spec.split(',') {
             let Some((key, value)) = part.split_once('=') else {
                 return Err(ChaosParseError(format!(
                     "'{part}' is not KEY=VALUE (keys: 429, 500, 502, 503, latency, spike, drop, dropafter)"
                 )));
             };
-            let key = key.trim().to_ascii_lowercase();
-            let value = value.trim();
-            match key.as_str() {
-                "429" => c.rate_429 = parse_rate(&key, value)?,
-                "500" => c.rate_500 = parse_rate(&key, value)?,
-                "502" => c.rate_502 = parse_rate(&key, value)?,
-                "503" => c.rate_503 = parse_rate(&key, value)?,
-                "drop" => c.drop_rate = parse_rate(&key, value)?,
+            match key {
+                "429" => c.rate_429 = parse_rate(key, value)?,
+                "500" => c.rate_500 = parse_rate(key, value)?,
+                "502" => c.rate_502 = parse_rate(key, value)?,
+                "503" => c.rate_503 = parse_rate(key, value)?,
+                "drop" => c.drop_rate = parse_rate(key, value)?,
                 "dropafter" | "drop_after" | "drop-after" => {
-                    c.drop_after_rate = parse_rate(&key, value)?
+                    c.drop_after_rate = parse_rate(key, value)?
                 }
-                "latency" => c.latency_ms = parse_duration_ms(&key, value)?,
+                "latency" => c.latency_ms = parse_duration_ms(key, value)?,
                 "spike" => {
                     let Some((rate, dur)) = value.split_once(':') else {
                         return Err(ChaosParseError(format!(
                             "spike must be RATE:DURATION (e.g. spike=0.01:200ms), got '{value}'"
                         )));
                     };
-                    c.latency_spike_rate = parse_rate(&key, rate)?;
-                    c.spike_ms = parse_duration_ms(&key, dur)?;
+                    c.latency_spike_rate = parse_rate(key, rate)?;
+                    c.spike_ms = parse_duration_ms(key, dur)?;
                 }
                 other => {
                     return Err(ChaosParseError(format!(
@@ -115,7 +113,7 @@ impl ChaosConfig {
         Ok(c)
     }
 
-    /// Check that every rate is in 0..=1 and the exclusive outcomes sum to at most 1.
+    /// Check that every rate is in 0..=1 and the durations are at most 600 s.
     pub fn validate(&self) -> Result<(), ChaosParseError> {
         let rates = [
             ("429", self.rate_429),
@@ -130,12 +128,6 @@ impl ChaosConfig {
             if !(0.0..=1.0).contains(&r) || r.is_nan() {
                 return Err(ChaosParseError(format!("rate {name}={r} is outside 0..=1")));
             }
-        }
-        let sum = self.exclusive_sum();
-        if sum > 1.0 + 1e-9 {
-            return Err(ChaosParseError(format!(
-                "the rates of 429, 500, 502, 503, drop and dropafter add up to {sum}, more than 1"
-            )));
         }
         if self.latency_ms > 600_000 || self.spike_ms > 600_000 {
             return Err(ChaosParseError(
@@ -174,7 +166,8 @@ impl ChaosConfig {
         if self.exclusive_sum() <= 0.0 {
             return d;
         }
-        let mut x = rng.f64();
+        let sum = self.exclusive_sum();
+        let mut x = rng.f64() * sum.max(1.0);
         let outcomes: [(f64, u8); 6] = [
             (self.drop_rate, 1),
             (self.drop_after_rate, 2),
@@ -246,17 +239,25 @@ impl std::str::FromStr for ChaosConfig {
     }
 }
 
+/// A plain decimal number: digits, optionally a dot and more digits.
+fn plain_number(text: &str) -> Option<f64> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, "0"));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || !digits(frac) {
+        return None;
+    }
+    text.parse().ok()
+}
+
 fn parse_rate(key: &str, value: &str) -> Result<f64, ChaosParseError> {
-    let v = value.trim();
-    let (num, scale) = match v.strip_suffix('%') {
+    let (num, scale) = match value.strip_suffix('%') {
         Some(n) => (n, 100.0),
-        None => (v, 1.0),
+        None => (value, 1.0),
     };
-    let r: f64 = num.trim().parse().map_err(|_| {
+    let r = plain_number(num).ok_or_else(|| {
         ChaosParseError(format!("{key}: '{value}' is not a rate (e.g. 0.05 or 5%)"))
-    })?;
-    let r = r / scale;
-    if !(0.0..=1.0).contains(&r) || r.is_nan() {
+    })? / scale;
+    if !(0.0..=1.0).contains(&r) {
         return Err(ChaosParseError(format!(
             "{key}: rate '{value}' is outside 0..=1"
         )));
@@ -264,23 +265,22 @@ fn parse_rate(key: &str, value: &str) -> Result<f64, ChaosParseError> {
     Ok(r)
 }
 
-/// Parse `250ms`, `1.5s` or a bare number of milliseconds.
+/// Parse `250ms`, `1.5s` or a bare number of milliseconds (at most 600 s).
 pub(crate) fn parse_duration_ms(key: &str, value: &str) -> Result<u64, ChaosParseError> {
-    let v = value.trim();
     let bad = || {
         ChaosParseError(format!(
-            "{key}: '{value}' is not a duration (e.g. 250ms, 1.5s)"
+            "{key}: '{value}' is not a duration of at most 600s (e.g. 250ms, 1.5s)"
         ))
     };
-    let (num, factor) = if let Some(n) = v.strip_suffix("ms") {
+    let (num, factor) = if let Some(n) = value.strip_suffix("ms") {
         (n, 1.0)
-    } else if let Some(n) = v.strip_suffix('s') {
+    } else if let Some(n) = value.strip_suffix('s') {
         (n, 1000.0)
     } else {
-        (v, 1.0)
+        (value, 1.0)
     };
-    let x: f64 = num.trim().parse().map_err(|_| bad())?;
-    if !x.is_finite() || x < 0.0 || x * factor > 600_000.0 {
+    let x = plain_number(num).ok_or_else(bad)?;
+    if x * factor > 600_000.0 {
         return Err(bad());
     }
     Ok((x * factor).round() as u64)
@@ -314,9 +314,13 @@ mod tests {
             "429",
             "429=2",
             "600=0.1",
-            "503=0.6,500=0.6",
             "latency=fast",
             "spike=0.1",
+            "503=1e-3",
+            "DROP=1",
+            "503=0.1, 500=0.1",
+            "503=0.1,,500=0.1",
+            "latency=700s",
         ] {
             assert!(ChaosConfig::parse(bad).is_err(), "{bad}");
         }
@@ -338,6 +342,17 @@ mod tests {
         }
         assert!((2200..2800).contains(&s503), "{s503}");
         assert!((2200..2800).contains(&s500), "{s500}");
+        // Rates adding up to more than 1 are scaled down: every request gets a fault.
+        let over = ChaosConfig::parse("503=0.8,500=0.8").unwrap();
+        let (mut a, mut b) = (0, 0);
+        for _ in 0..1000 {
+            match over.decide(&mut rng, false).status {
+                Some(503) => a += 1,
+                Some(500) => b += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!((400..600).contains(&a) && a + b == 1000, "{a} {b}");
         let all = ChaosConfig::parse("500=1").unwrap();
         assert_eq!(all.decide(&mut rng, true).status, None);
         assert_eq!(all.decide(&mut rng, false).status, Some(500));

@@ -87,26 +87,30 @@ impl fmt::Display for QuotaConfig {
 impl QuotaConfig {
     /// Parse `6000/minute`, `100/10second`, `1000000/hour` or a bare `6000` (per minute).
     pub fn parse(spec: &str) -> Result<QuotaConfig, String> {
-        let spec = spec.trim();
+        let spec = spec.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
         let (limit, per) = spec.split_once('/').unwrap_or((spec, "minute"));
-        let limit: u64 = limit
-            .trim()
-            .parse()
-            .map_err(|_| format!("invalid quota '{spec}': the limit must be an integer"))?;
-        if limit == 0 {
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(limit) {
             return Err(format!(
-                "invalid quota '{spec}': the limit must be at least 1"
+                "invalid quota '{spec}': the limit must be an integer"
             ));
         }
-        let per = per.trim().to_ascii_lowercase();
-        let digits: String = per.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let unit_text = per[digits.len()..].trim();
-        let interval: u32 = if digits.is_empty() {
+        let limit: u64 = limit
+            .parse()
+            .map_err(|_| format!("invalid quota '{spec}': the limit is too large"))?;
+        if limit == 0 || limit > i64::MAX as u64 {
+            return Err(format!(
+                "invalid quota '{spec}': the limit must be between 1 and {}",
+                i64::MAX
+            ));
+        }
+        let n: String = per.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let unit_text = &per[n.len()..];
+        let interval: u32 = if n.is_empty() {
             1
         } else {
-            digits
-                .parse()
-                .map_err(|_| format!("invalid quota '{spec}': bad interval"))?
+            n.parse()
+                .map_err(|_| format!("invalid quota '{spec}': the interval is too large"))?
         };
         if interval == 0 {
             return Err(format!(
@@ -133,8 +137,8 @@ impl QuotaConfig {
 
     /// Check the limit and interval are usable.
     pub fn validate(&self) -> Result<(), String> {
-        if self.limit == 0 {
-            return Err("quota limit must be at least 1".into());
+        if self.limit == 0 || self.limit > i64::MAX as u64 {
+            return Err(format!("quota limit must be between 1 and {}", i64::MAX));
         }
         if self.interval == 0 {
             return Err("quota interval must be at least 1".into());
@@ -268,6 +272,9 @@ mod tests {
         assert!(QuotaConfig::parse("0/minute").is_err());
         assert!(QuotaConfig::parse("x").is_err());
         assert!(QuotaConfig::parse("5/fortnight").is_err());
+        assert!(QuotaConfig::parse("5 /minute").is_err());
+        assert!(QuotaConfig::parse("+5").is_err());
+        assert_eq!(QuotaConfig::parse(" 5\t").unwrap().limit, 5);
     }
 
     #[test]

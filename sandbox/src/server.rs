@@ -37,6 +37,9 @@ pub(crate) const PROD_PREFIX: &str = "/communication/tracebuzz/social-media-webc
 pub(crate) const TOKEN_PATH: &str = "/oauth/client_credential/accesstoken";
 /// The largest request body accepted.
 const MAX_BODY: usize = 1 << 20;
+/// The latest the sandbox clock may be set to (two hours before the end of year 9999, so
+/// every time it serves, expiries included, has a four-digit year).
+const MAX_CLOCK_MS: i64 = 253_402_293_599_000;
 /// Entries kept in the request log.
 const LOG_CAPACITY: usize = 10_000;
 
@@ -245,6 +248,9 @@ fn error_response(ctx: &Ctx, e: &ApiError) -> Resp {
         "info": info,
     });
     let mut resp = json_response(e.status, body.to_string());
+    if let Some(allow) = e.allow {
+        set_header(&mut resp, "allow", allow);
+    }
     if e.status == 401 {
         set_header(
             &mut resp,
@@ -320,12 +326,14 @@ fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn method_not_allowed(allowed: &str, path: &str) -> ApiError {
-    ApiError::new(
+fn method_not_allowed(allowed: &'static str, path: &str) -> ApiError {
+    let mut e = ApiError::new(
         405,
         format!("method not allowed on {path}; allowed: {allowed}"),
     )
-    .with_info(format!("Allow: {allowed}"))
+    .with_info(format!("Allow: {allowed}"));
+    e.allow = Some(allowed);
+    e
 }
 
 /// Resolve an API path (prefix already stripped, leading slash kept).
@@ -464,9 +472,10 @@ fn shorten(s: &str) -> String {
     }
 }
 
-/// Parse `application/x-www-form-urlencoded`, strictly: bad escapes, non-UTF-8 text and repeated
-/// fields are errors.
-fn parse_form(body: &[u8]) -> Result<HashMap<String, String>, ApiError> {
+/// Parse `application/x-www-form-urlencoded`, strictly: bad escapes and non-UTF-8 text are
+/// errors, and so is a repeated field among `strict` (the fields the handler reads; other fields
+/// are ignored, and their first value kept).
+fn parse_form(body: &[u8], strict: &[&str]) -> Result<HashMap<String, String>, ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|_| ApiError::bad_request("the form body is not UTF-8 text"))?;
     let mut out = HashMap::new();
@@ -497,6 +506,9 @@ fn parse_form(body: &[u8]) -> Result<HashMap<String, String>, ApiError> {
         let key = decode(k)?;
         let value = decode(v)?;
         if out.contains_key(&key) {
+            if !strict.contains(&key.as_str()) {
+                continue;
+            }
             return Err(ApiError::bad_request(format!(
                 "form field '{}' is given more than once",
                 shorten(&key)
@@ -511,11 +523,12 @@ fn parse_form(body: &[u8]) -> Result<HashMap<String, String>, ApiError> {
 fn read_fields(
     content_type: Option<&str>,
     body: &[u8],
+    strict: &[&str],
 ) -> Result<HashMap<String, String>, ApiError> {
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
     let mime = ct.split(';').next().unwrap_or("").trim().to_string();
     match mime.as_str() {
-        "" | "application/x-www-form-urlencoded" => parse_form(body),
+        "" | "application/x-www-form-urlencoded" => parse_form(body, strict),
         "application/json" => {
             let v: Value = serde_json::from_slice(body)
                 .map_err(|e| ApiError::bad_request(format!("the JSON body is invalid: {e}")))?;
@@ -621,22 +634,7 @@ pub(crate) async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Resp
     };
     let mut resp = outcome;
     if let Ok(r) = &mut resp {
-        {
-            set_header(r, "x-request-id", &ctx.request_id);
-            if r.status() == StatusCode::METHOD_NOT_ALLOWED {
-                // Put the allowed methods in an Allow header too.
-                let allow = if raw_path == TOKEN_PATH
-                    || raw_path.ends_with("/replies")
-                    || raw_path.contains("/event/")
-                    || raw_path.contains("/cases/")
-                {
-                    "POST"
-                } else {
-                    "GET"
-                };
-                set_header(r, "allow", allow);
-            }
-        }
+        set_header(r, "x-request-id", &ctx.request_id);
     }
     if !is_sandbox {
         app.push_log(LogEntry {
@@ -728,7 +726,7 @@ async fn token_endpoint(
         .headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let form = match read_fields(ct, &body) {
+    let form = match read_fields(ct, &body, &["client_id", "client_secret", "grant_type"]) {
         Ok(f) => f,
         Err(e) => return Ok(token_error(ctx, 400, "invalid_request", &e.message)),
     };
@@ -1114,7 +1112,7 @@ async fn run_route(
                 .headers
                 .get(http::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok());
-            let form = read_fields(ct, &body)?;
+            let form = read_fields(ct, &body, &["message", "connectionId", "public"])?;
             let message = form.get("message").ok_or_else(|| {
                 ApiError::bad_request("form field 'message' is required (the reply text)")
             })?;
@@ -1189,7 +1187,7 @@ fn plain(status: u16, v: Value) -> Resp {
 
 fn json_body(body: &[u8]) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
+        return Err(ApiError::bad_request("a JSON object body is required"));
     }
     let v: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::bad_request(format!("the JSON body is invalid: {e}")))?;
@@ -1216,7 +1214,7 @@ async fn sandbox_control(
 ) -> Result<Resp, ApiError> {
     let m = &parts.method;
     let sub = path.trim_start_matches("/_sandbox").trim_end_matches('/');
-    let allow = |allowed: &str| method_not_allowed(allowed, path);
+    let allow = |allowed: &'static str| method_not_allowed(allowed, path);
     match sub {
         "" => {
             if m != Method::GET {
@@ -1272,6 +1270,15 @@ async fn sandbox_control(
                 return Err(allow("POST"));
             }
             let v = json_body(body)?;
+            if let Some((k, _)) = v
+                .as_object()
+                .and_then(|o| o.iter().find(|(_, x)| x.is_null()))
+            {
+                return Err(ApiError::bad_request(format!(
+                    "field '{}' must not be null (leave it out instead)",
+                    shorten(k)
+                )));
+            }
             let req: InboundRequest = serde_json::from_value(v)
                 .map_err(|e| ApiError::bad_request(format!("invalid inbound message: {e}")))?;
             let now = app.clock.now_secs();
@@ -1311,6 +1318,13 @@ async fn sandbox_control(
                     let secs = a.as_f64().filter(|s| s.is_finite() && *s >= 0.0 && *s <= 3.2e9).ok_or_else(|| {
                         ApiError::bad_request("advance_seconds must be a non-negative number of seconds (at most 100 years)")
                     })?;
+                    let target = app.clock.now_ms() + (secs * 1000.0).round() as i64;
+                    if target > MAX_CLOCK_MS {
+                        return Err(ApiError::new(
+                            409,
+                            format!("the clock cannot go past {}", rfc3339_ms(MAX_CLOCK_MS)),
+                        ));
+                    }
                     app.clock.advance_ms((secs * 1000.0).round() as i64);
                 }
                 (None, Some(Value::String(s))) => {
@@ -1320,12 +1334,21 @@ async fn sandbox_control(
                             shorten(s)
                         ))
                     })?;
+                    if t.timestamp_millis() > MAX_CLOCK_MS {
+                        return Err(ApiError::new(
+                            409,
+                            format!("the clock cannot go past {}", rfc3339_ms(MAX_CLOCK_MS)),
+                        ));
+                    }
                     if !app.clock.set_ms(t.timestamp_millis()) {
-                        return Err(ApiError::bad_request(format!(
-                            "the clock only moves forward: {} is before now ({})",
-                            shorten(s),
-                            rfc3339_ms(app.clock.now_ms())
-                        )));
+                        return Err(ApiError::new(
+                            409,
+                            format!(
+                                "the clock only moves forward: {} is before now ({})",
+                                shorten(s),
+                                rfc3339_ms(app.clock.now_ms())
+                            ),
+                        ));
                     }
                 }
                 (None, Some(_)) => {
@@ -1353,6 +1376,9 @@ async fn sandbox_control(
                 Some(v) => parse_id(v, "since")?,
                 None => 0,
             };
+            if since > i64::MAX as u64 {
+                return Err(ApiError::bad_request(format!("since {since} is too large")));
+            }
             let log = app.log.lock().unwrap_or_else(|p| p.into_inner());
             let entries: Vec<&LogEntry> = log.iter().filter(|e| e.seq > since).collect();
             let last = log.back().map(|e| e.seq).unwrap_or(since);
@@ -1371,7 +1397,7 @@ async fn sandbox_control(
                     ChaosConfig::parse(&spec).map_err(|e| ApiError::bad_request(e.to_string()))?
                 }
                 None => {
-                    let c: ChaosConfig = serde_json::from_value(without_spec(v))
+                    let c: ChaosConfig = serde_json::from_value(without_spec(v)?)
                         .map_err(|e| ApiError::bad_request(format!("invalid chaos config: {e}")))?;
                     c.validate()
                         .map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -1392,7 +1418,7 @@ async fn sandbox_control(
             let q = match spec_only(&v) {
                 Some(spec) => QuotaConfig::parse(&spec).map_err(ApiError::bad_request)?,
                 None => {
-                    let q: QuotaConfig = serde_json::from_value(without_spec(v))
+                    let q: QuotaConfig = serde_json::from_value(without_spec(v)?)
                         .map_err(|e| ApiError::bad_request(format!("invalid quota config: {e}")))?;
                     q.validate().map_err(ApiError::bad_request)?;
                     q
@@ -1449,10 +1475,15 @@ fn spec_only(v: &Value) -> Option<String> {
     o.get("spec")?.as_str().map(str::to_string)
 }
 
-/// The body without its (informational) `spec` field, so GET output can be posted back.
-fn without_spec(mut v: Value) -> Value {
+/// The body without its (informational) `spec` field, so GET output can be posted back. The
+/// field must still be a string.
+fn without_spec(mut v: Value) -> Result<Value, ApiError> {
     if let Value::Object(o) = &mut v {
-        o.remove("spec");
+        if let Some(spec) = o.remove("spec") {
+            if !spec.is_string() {
+                return Err(ApiError::bad_request("spec must be a string"));
+            }
+        }
     }
-    v
+    Ok(v)
 }
