@@ -108,3 +108,50 @@ pub async fn run_cli(args: SandboxArgs) -> Result<(), SandboxError> {
     sandbox.serve_until_signal().await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        args: SandboxArgs,
+    }
+
+    #[test]
+    fn defaults_and_parsing() {
+        let c = Cmd::parse_from(["webcare-sandbox"]).args.to_config();
+        assert_eq!(c.port, 0);
+        assert_eq!(c.seed, 42);
+        assert_eq!(c.results, 5000);
+        assert!(c.db.is_none());
+        assert_eq!(c.chaos, ChaosConfig::none());
+        assert_eq!(c.quota, QuotaConfig::default());
+        let a = Cmd::parse_from([
+            "x",
+            "--port",
+            "8080",
+            "--seed",
+            "7",
+            "--results",
+            "100",
+            "--chaos",
+            "503=0.1",
+            "--quota",
+            "10/second",
+            "--db",
+            "/tmp/x.db",
+            "--json",
+        ])
+        .args;
+        assert!(a.json);
+        let c = a.to_config();
+        assert_eq!((c.port, c.seed, c.results), (8080, 7, 100));
+        assert_eq!(c.chaos.rate_503, 0.1);
+        assert_eq!(c.quota.limit, 10);
+        assert!(Cmd::try_parse_from(["x", "--chaos", "bogus"]).is_err());
+        assert!(Cmd::try_parse_from(["x", "--quota", "0"]).is_err());
+    }
+}
