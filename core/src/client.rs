@@ -607,7 +607,9 @@ impl Client {
             }
             // A 429 provably did not reach the handler, so even a reply may be retried.
             let retryable = status == 429 || (idempotent && is_retryable_status(status));
-            let wait = requested_wait(&resp);
+            // Only a 429's quota reset is a wait hint; a 5xx's quota headers are not (a 502
+            // carrying them must not wait for the quota window), only its `Retry-After`.
+            let wait = retry_hint(&resp);
             if status == 429 {
                 if let Some(w) = wait {
                     if w > inner.retry.max_retry_wait {
@@ -616,7 +618,9 @@ impl Client {
                 }
             }
             if can_retry && retryable {
-                let w = wait.unwrap_or_else(|| inner.retry.backoff(retry));
+                let w = wait
+                    .filter(|w| *w <= inner.retry.max_retry_wait)
+                    .unwrap_or_else(|| inner.retry.backoff(retry));
                 tracing::warn!(target: "webcare::http", method = method.as_str(), path, status, retry = retry + 1, wait_ms = w.as_millis() as u64, "retrying");
                 tokio::time::sleep(w).await;
                 retry += 1;

@@ -148,6 +148,22 @@ where
     futures::executor::block_on(task)
 }
 
+/// Test hook for the bindings' FFI-boundary tests (not part of the API): panics inside a task on
+/// the core's runtime and returns what the caller sees, the [`ErrorKind::Server`] error
+/// "internal error in webcare (a bug, please report it): forced panic for tests". The Python,
+/// Node and Kotlin bindings export it as an internal function (`webcare._native._debug_panic`,
+/// `debugPanic`, `debugPanic()`) so their tests can check that a panic never crosses the FFI
+/// boundary and that the process keeps working (`docs/reliability.md`).
+#[doc(hidden)]
+pub fn __debug_panic() -> Result<()> {
+    block_on(async {
+        if std::hint::black_box(true) {
+            panic!("forced panic for tests");
+        }
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +181,15 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Server);
         assert!(e.message().contains("boom"));
         // The runtime survives.
+        assert_eq!(block_on(async { Ok(1) }).unwrap(), 1);
+    }
+
+    #[test]
+    fn the_debug_panic_hook_is_a_server_error() {
+        let e = __debug_panic().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert!(e.message().starts_with("internal error in webcare"));
+        assert!(e.message().contains("forced panic for tests"));
         assert_eq!(block_on(async { Ok(1) }).unwrap(), 1);
     }
 

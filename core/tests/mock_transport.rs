@@ -289,6 +289,37 @@ async fn gets_retry_502_then_succeed() {
 }
 
 #[tokio::test]
+async fn a_502_with_quota_headers_backs_off_instead_of_waiting_for_the_quota_reset() {
+    // Found by the bindings' soak: a 502 carrying the quota headers made the client sleep until
+    // `quota-reset-UTC` (up to a minute) instead of backing off.
+    let n = Arc::new(AtomicUsize::new(0));
+    let n2 = n.clone();
+    let reset = (chrono::Utc::now() + chrono::Duration::seconds(50)).to_rfc3339();
+    let mock = Mock::new(Duration::ZERO, move |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        if n2.fetch_add(1, Ordering::SeqCst) == 0 {
+            Ok(HttpResponse {
+                status: 502,
+                headers: vec![
+                    ("quota-limit".into(), "6000".into()),
+                    ("quota-reset-UTC".into(), reset.clone()),
+                ],
+                body: Bytes::from_static(b"bad gateway"),
+            })
+        } else {
+            Ok(ok(r#"{"results":{},"count":0,"total":0}"#))
+        }
+    });
+    let c = client(mock);
+    let t = std::time::Instant::now();
+    c.results().search("kpn", &Filter::new()).await.unwrap();
+    assert!(t.elapsed() < Duration::from_secs(5), "waited {:?}", t.elapsed());
+    assert_eq!(n.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
 async fn backend_validation_envelope_is_an_error_keeping_messages() {
     let mock = Mock::new(Duration::ZERO, |req, _| {
         if req.url.contains("accesstoken") {
