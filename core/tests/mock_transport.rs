@@ -315,7 +315,11 @@ async fn a_502_with_quota_headers_backs_off_instead_of_waiting_for_the_quota_res
     let c = client(mock);
     let t = std::time::Instant::now();
     c.results().search("kpn", &Filter::new()).await.unwrap();
-    assert!(t.elapsed() < Duration::from_secs(5), "waited {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "waited {:?}",
+        t.elapsed()
+    );
     assert_eq!(n.load(Ordering::SeqCst), 2);
 }
 
