@@ -1,0 +1,71 @@
+//! Criterion benchmarks of the core's hot paths (`make bench` runs them briefly; or
+//! `cargo bench -p webcare --bench hot_paths`): decoding a 500-result search page, rendering and
+//! parsing a filter, scoring English and Dutch sentiment. They guard against regressions; the
+//! end-to-end comparisons with other tools are in scripts/bench and BENCHMARKS.md.
+
+use std::hint::black_box;
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use webcare::decode::{decode_search, HttpResponse};
+use webcare::sentiment::{score_in, Language};
+use webcare::{Filter, Order, Source};
+
+/// A real page: `GET /results/kpn/limit:500` from `webcare sandbox --results 100000`.
+const PAGE500: &[u8] = include_bytes!("data/page500.json");
+
+fn decode_page(c: &mut Criterion) {
+    let resp = HttpResponse {
+        status: 200,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: Bytes::from_static(PAGE500),
+    };
+    let mut g = c.benchmark_group("decode");
+    g.throughput(Throughput::Bytes(PAGE500.len() as u64));
+    g.bench_function("search_page_500", |b| {
+        b.iter(|| {
+            let decoded = decode_search(black_box(&resp), "/results/kpn/limit:500");
+            assert!(matches!(&decoded, Ok((r, _)) if r.len() == 500));
+            decoded
+        })
+    });
+    g.finish();
+}
+
+fn filters(c: &mut Criterion) {
+    let filter = Filter::new()
+        .sources([Source::Twitter, Source::Facebook])
+        .word("storing internet")
+        .hashtag("kpn")
+        .city("Den Haag")
+        .order(Order::LeastRecent)
+        .since_id(123_456)
+        .limit(500)
+        .offset(1_000);
+    let rendered = filter.render();
+    let mut g = c.benchmark_group("filter");
+    g.bench_function("render", |b| b.iter(|| black_box(&filter).render()));
+    g.bench_function("parse", |b| {
+        b.iter(|| Filter::parse(black_box(&rendered)).map(|f| f.limit))
+    });
+    g.finish();
+}
+
+fn sentiment(c: &mut Criterion) {
+    let english = "@KPN thanks for the quick help, the internet works great again! :)";
+    let dutch = "@KPN al drie dagen een storing en niemand belt terug, echt slechte service";
+    let mut g = c.benchmark_group("sentiment");
+    g.bench_function("english", |b| {
+        b.iter(|| score_in(black_box(english), Language::English).compound)
+    });
+    g.bench_function("dutch", |b| {
+        b.iter(|| score_in(black_box(dutch), Language::Dutch).compound)
+    });
+    g.bench_function("auto_detect", |b| {
+        b.iter(|| score_in(black_box(dutch), Language::Auto).compound)
+    });
+    g.finish();
+}
+
+criterion_group!(benches, decode_page, filters, sentiment);
+criterion_main!(benches);
