@@ -146,9 +146,10 @@ struct Inner {
 impl Error {
     /// A new error of a kind with a message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        // A message quoting a huge argument (a 1 MB event name or URL) is clipped.
         Error(Box::new(Inner {
             kind,
-            message: crate::redact::scrub(&message.into()),
+            message: clip(crate::redact::scrub(&message.into())),
             status: None,
             request_id: None,
             retry_after: None,
@@ -284,3 +285,34 @@ impl std::error::Error for Error {}
 
 /// Shorthand result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The longest error message kept, in characters; longer ones (quoting a huge argument) keep
+/// their start and end around a note of what was left out.
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+
+fn clip(message: String) -> String {
+    let n = message.chars().count();
+    if n <= MAX_MESSAGE_CHARS {
+        return message;
+    }
+    let head: String = message.chars().take(MAX_MESSAGE_CHARS / 2).collect();
+    let tail: String = message.chars().skip(n - 200).collect();
+    format!(
+        "{head}... ({} characters left out) ...{tail}",
+        n - MAX_MESSAGE_CHARS / 2 - 200
+    )
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+
+    #[test]
+    fn huge_messages_are_clipped_short_ones_kept() {
+        let e = Error::validation(format!("unknown event '{}'", "x".repeat(1_000_000)));
+        assert!(e.message().chars().count() < MAX_MESSAGE_CHARS + 100);
+        assert!(e.message().starts_with("unknown event 'xxx"));
+        assert!(e.message().contains("characters left out"));
+        assert_eq!(Error::validation("short é").message(), "short é");
+    }
+}
