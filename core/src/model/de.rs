@@ -82,8 +82,10 @@ fn value_to_string(v: &Value) -> Option<String> {
 
 /// An optional string given as a string, a number or a boolean (null is `None`).
 pub fn opt_string_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(value_to_string(&v))
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        v => value_to_string(&v),
+    })
 }
 
 /// A string given as a string or a number (null is "").
