@@ -23,8 +23,8 @@ cp "$CARGO_TARGET_DIR/debug/libwebcare_python.so" "$PY_DIR/python/webcare/_nativ
 export PYTHONPATH="$PY_DIR/python"
 
 echo "== ruff"
-"$VENV/bin/ruff" check --config "$PY_DIR/pyproject.toml" "$PY_DIR/python" "$PY_DIR/tests" examples/python
-"$VENV/bin/ruff" format --check --config "$PY_DIR/pyproject.toml" "$PY_DIR/python" "$PY_DIR/tests" examples/python
+"$VENV/bin/ruff" check --config "$PY_DIR/pyproject.toml" "$PY_DIR/python" "$PY_DIR/tests" "$PY_DIR/soak.py" examples/python
+"$VENV/bin/ruff" format --check --config "$PY_DIR/pyproject.toml" "$PY_DIR/python" "$PY_DIR/tests" "$PY_DIR/soak.py" examples/python
 
 echo "== mypy"
 "$VENV/bin/mypy" --config-file "$PY_DIR/pyproject.toml" "$PY_DIR/python/webcare"

@@ -130,6 +130,13 @@ fn reply_request(
     Ok(req)
 }
 
+/// Test hook (internal): panic inside the core's runtime. Raises `webcare.ServerError`
+/// ("internal error in webcare ...") and the process keeps working; see `docs/reliability.md`.
+#[pyfunction]
+pub fn _debug_panic(py: Python<'_>) -> PyResult<()> {
+    py.detach(webcare::runtime::__debug_panic).py()
+}
+
 /// The native client (use `webcare.Client` or `webcare.AsyncClient`).
 #[pyclass(name = "NativeClient", module = "webcare._native", frozen)]
 pub struct NativeClient {
@@ -142,7 +149,8 @@ impl NativeClient {
     #[new]
     #[pyo3(signature = (base_url=None, client_id=None, client_secret=None, *, token_url=None,
         timeout=None, connect_timeout=None, request_timeout=None, page_size=None,
-        poll_interval=None, user_agent=None, max_retries=None))]
+        poll_interval=None, user_agent=None, max_retries=None,
+        danger_accept_invalid_certs=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         base_url: Option<&Bound<'_, PyAny>>,
@@ -156,8 +164,19 @@ impl NativeClient {
         poll_interval: Option<&Bound<'_, PyAny>>,
         user_agent: Option<&Bound<'_, PyAny>>,
         max_retries: Option<&Bound<'_, PyAny>>,
+        danger_accept_invalid_certs: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let mut b = ClientBuilder::from_env();
+        // TLS certificate verification stays on unless this is exactly `True` (a truthy string
+        // or number is a TypeError).
+        if let Some(v) = some_arg(danger_accept_invalid_certs) {
+            if !v.is_instance_of::<pyo3::types::PyBool>() {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "danger_accept_invalid_certs must be a bool",
+                ));
+            }
+            b = b.danger_accept_invalid_certs(v.is_truthy()?);
+        }
         if let Some(v) = some_arg(base_url) {
             b = b.base_url(str_arg(v, "base_url")?);
         }

@@ -69,7 +69,18 @@ pub fn str_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
             obj.get_type().name()?
         )));
     }
-    obj.extract()
+    // A str with a lone surrogate ("\ud800") is not UTF-8: a ValueError naming the argument
+    // (the UnicodeEncodeError is kept as its cause).
+    obj.extract().map_err(|e: PyErr| {
+        Python::attach(|py| {
+            let err = PyValueError::new_err(format!(
+                "{name} is not valid Unicode text (it cannot be encoded as UTF-8: {})",
+                e.value(py)
+            ));
+            err.set_cause(py, Some(e));
+            err
+        })
+    })
 }
 
 /// A duration in seconds (int or float, > 0).

@@ -42,5 +42,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logging::_shutdown, m)?)?;
     m.add_function(wrap_pyfunction!(logging::_set_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(logging::_take_logs, m)?)?;
+    m.add_function(wrap_pyfunction!(client::_debug_panic, m)?)?;
     Ok(())
 }

@@ -98,15 +98,7 @@ fn language(lang: &str) -> PyResult<Language> {
 #[pyo3(signature = (text, lang="auto"))]
 pub fn sentiment(py: Python<'_>, text: &Bound<'_, PyAny>, lang: &str) -> PyResult<PyScore> {
     let lang = language(lang)?;
-    let text: String = text.extract().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "text must be a str, not {}",
-            text.get_type()
-                .name()
-                .map(|n| n.to_string())
-                .unwrap_or_default()
-        ))
-    })?;
+    let text = crate::convert::str_arg(text, "text")?;
     let inner = py.detach(move || score_in(&text, lang));
     Ok(PyScore { inner })
 }

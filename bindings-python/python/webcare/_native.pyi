@@ -25,6 +25,7 @@ __all__ = [
     "_shutdown",
     "_set_log_level",
     "_take_logs",
+    "_debug_panic",
     "Pending",
 ]
 
@@ -287,6 +288,8 @@ def sentiment_many(texts: Any, lang: str = "auto", *, compound: bool = False) ->
 def _shutdown() -> None: ...
 def _set_log_level(level: int) -> None: ...
 def _take_logs() -> List[Tuple[int, str]]: ...
+def _debug_panic() -> None:
+    """Test hook: panics inside the core's runtime; raises ``ServerError``."""
 @final
 class NativePager:
     def next_page(self) -> Optional[Page]: ...
@@ -324,6 +327,7 @@ class NativeClient:
         poll_interval: Optional[float] = None,
         user_agent: Optional[str] = None,
         max_retries: Optional[int] = None,
+        danger_accept_invalid_certs: Optional[bool] = None,
     ) -> NativeClient: ...
     @property
     def base_url(self) -> str: ...

@@ -47,6 +47,7 @@ class _Base:
         poll_interval: Optional[float] = None,
         user_agent: Optional[str] = None,
         max_retries: Optional[int] = None,
+        danger_accept_invalid_certs: bool = False,
     ) -> None:
         self._native_client: Optional[NativeClient] = NativeClient(
             base_url,
@@ -60,6 +61,7 @@ class _Base:
             poll_interval=poll_interval,
             user_agent=user_agent,
             max_retries=max_retries,
+            danger_accept_invalid_certs=danger_accept_invalid_certs,
         )
         self._base_url = self._native_client.base_url
         self._client_id = self._native_client.client_id
