@@ -66,6 +66,11 @@ eval-sentiment:
 	.venv/bin/python -c 'import vaderSentiment' 2>/dev/null || .venv/bin/python -m pip install -q --disable-pip-version-check -r scripts/requirements-eval.txt
 	.venv/bin/python scripts/eval_sentiment.py
 
+# Benchmarks (scripts/bench/run.sh): release builds, one sandbox, Python/Node/sandbox/memory/
+# import-time comparisons, the core's criterion benches, the sentiment throughput; BENCHMARKS.md.
+bench:
+	bash scripts/bench/run.sh
+
 # Reliability (docs/reliability.md). `make soak` runs SOAK_TARGETS; each language adds its own.
 #   soak-rust: watch + replier under chaos (release, >= 5,000 operations, tokens expiring)
 #   soak-fuzz: each cargo-fuzz target for FUZZ_SECONDS; soak-schemathesis: >= 2,000 cases
