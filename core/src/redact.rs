@@ -90,8 +90,11 @@ pub fn scrub(text: &str) -> String {
                 .map_or(out.len(), |e| start + e);
             if end > start && &out[start..end] != REDACTED {
                 out.replace_range(start..end, REDACTED);
+                from = start + REDACTED.len();
+            } else {
+                // Nothing replaced: go on after the word (always a char boundary).
+                from = end;
             }
-            from = start + REDACTED.len().min(out.len() - start);
         }
     }
     out
@@ -114,5 +117,15 @@ mod tests {
             scrub("Authorization: Bearer abc.def-ghi, next"),
             "Authorization: Bearer [REDACTED], next"
         );
+    }
+
+    #[test]
+    fn scrub_handles_an_empty_bearer_word_before_multibyte_text() {
+        // Found by the filter_parse fuzz target: `from` landed inside a multi-byte character.
+        assert_eq!(scrub("bearer ,棛x"), "bearer ,棛x");
+        assert_eq!(scrub("6bearer  \u{5bb0a} w"), "6bearer  \u{5bb0a} w");
+        assert_eq!(scrub("Bearer \"棛 Bearer tok"), "Bearer \"棛 Bearer [REDACTED]");
+        let fuzzed = "filter segment '60-6-15T23:3127,棛6bearer ,------\u{5bb0a}\0w29:27,棛6bearer ---- \u{5bb0a}'";
+        assert!(scrub(fuzzed).contains('\u{5bb0a}'));
     }
 }
