@@ -124,7 +124,10 @@ mod tests {
         // Found by the filter_parse fuzz target: `from` landed inside a multi-byte character.
         assert_eq!(scrub("bearer ,棛x"), "bearer ,棛x");
         assert_eq!(scrub("6bearer  \u{5bb0a} w"), "6bearer  \u{5bb0a} w");
-        assert_eq!(scrub("Bearer \"棛 Bearer tok"), "Bearer \"棛 Bearer [REDACTED]");
+        assert_eq!(
+            scrub("Bearer \"棛 Bearer tok"),
+            "Bearer \"棛 Bearer [REDACTED]"
+        );
         let fuzzed = "filter segment '60-6-15T23:3127,棛6bearer ,------\u{5bb0a}\0w29:27,棛6bearer ---- \u{5bb0a}'";
         assert!(scrub(fuzzed).contains('\u{5bb0a}'));
     }
