@@ -544,7 +544,9 @@ impl Client {
         let inner = &self.inner;
         let url = format!("{}{}", inner.base_url, path);
         let mut retry = 0u32;
-        let mut reauthed = false;
+        // A 401 fetches a new token and retries, at most twice: the new token itself can be
+        // revoked or expired before the retry reaches the server (seen in the soak runs).
+        let mut reauths = 0u32;
         loop {
             let token = inner.auth.token().await?;
             let req = HttpRequest {
@@ -599,8 +601,8 @@ impl Client {
             if (200..300).contains(&status) {
                 return Ok(resp);
             }
-            if status == 401 && !reauthed {
-                reauthed = true;
+            if status == 401 && reauths < 2 {
+                reauths += 1;
                 inner.auth.invalidate(token.generation);
                 tracing::debug!(target: "webcare::auth", "401: fetching a new token and retrying once");
                 continue;
