@@ -313,7 +313,18 @@ export interface ClientOptions {
   pollIntervalMs?: number
   /** The user agent. */
   userAgent?: string
+  /**
+   * DANGEROUS: accept any TLS certificate (self-signed, expired, another host's). Only for a
+   * test server you control; default `false` (certificates are verified).
+   */
+  dangerAcceptInvalidCerts?: boolean
 }
+
+/**
+ * @internal Test hook: panics inside the core's runtime and throws the resulting `ServerError`
+ * ("internal error in webcare ..."); the process keeps working. See docs/reliability.md.
+ */
+export declare function debugPanic(): void
 
 /** A filter as a plain object. Every key is optional; set keys combine with AND. */
 export interface FilterInit {

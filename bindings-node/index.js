@@ -418,6 +418,8 @@ class SsoToken {
 
 const CLIENT_STRING_OPTIONS = ['baseUrl', 'tokenUrl', 'clientId', 'clientSecret', 'userAgent']
 const CLIENT_NUMBER_OPTIONS = ['timeoutMs', 'requestTimeoutMs', 'connectTimeoutMs', 'maxRetries', 'pageSize', 'pollIntervalMs']
+// Turning TLS certificate verification off needs this explicitly dangerous option (a boolean).
+const CLIENT_BOOLEAN_OPTIONS = ['dangerAcceptInvalidCerts']
 
 /** A Webcare API client. Every method returns a Promise and accepts `{ signal, timeoutMs }`. */
 class Client {
@@ -431,7 +433,10 @@ class Client {
       else if (CLIENT_NUMBER_OPTIONS.includes(k)) {
         need(typeof v === 'number' && Number.isFinite(v) && v >= 0, `options.${k} must be a non-negative number`, v)
         init[k] = v
-      } else throw new TypeError(`unknown client option '${k}' (expected one of ${[...CLIENT_STRING_OPTIONS, ...CLIENT_NUMBER_OPTIONS].join(', ')})`)
+      } else if (CLIENT_BOOLEAN_OPTIONS.includes(k)) {
+        need(typeof v === 'boolean', `options.${k} must be a boolean`, v)
+        init[k] = v
+      } else throw new TypeError(`unknown client option '${k}' (expected one of ${[...CLIENT_STRING_OPTIONS, ...CLIENT_NUMBER_OPTIONS, ...CLIENT_BOOLEAN_OPTIONS].join(', ')})`)
     }
     this.#native = sync(() => new native.NativeClient(init))
   }
@@ -599,6 +604,11 @@ function sentimentMany (texts, lang) {
  * Forward the client's log events to `callback(level, target, message)` (tokens redacted);
  * `level` is the most verbose level passed on (default 'info'); `null` stops forwarding.
  */
+/** @internal Test hook: a panic inside the core, thrown as a `ServerError`. */
+function debugPanic () {
+  return sync(() => native.debugPanic())
+}
+
 function setLogger (callback, level) {
   need(callback === null || callback === undefined || typeof callback === 'function', 'callback must be a function or null', callback)
   if (level !== undefined && level !== null) checkString('level', level)
@@ -615,6 +625,7 @@ module.exports = {
   sentiment,
   sentimentMany,
   setLogger,
+  debugPanic,
   ...errors,
   // The native layer (low level; the classes above wrap it).
   NativeClient: native.NativeClient,

@@ -11,6 +11,7 @@ export const {
   sentiment,
   sentimentMany,
   setLogger,
+  debugPanic,
   WebcareError,
   AuthError,
   ForbiddenError,

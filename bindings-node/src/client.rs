@@ -44,6 +44,9 @@ pub struct ClientOptions {
     pub poll_interval_ms: Option<f64>,
     /// The user agent.
     pub user_agent: Option<String>,
+    /// DANGEROUS: accept any TLS certificate (self-signed, expired, another host's). Only for a
+    /// test server you control; default `false` (certificates are verified).
+    pub danger_accept_invalid_certs: Option<bool>,
 }
 
 fn ms(what: &str, v: f64) -> napi::Result<Duration> {
@@ -77,7 +80,7 @@ pub struct ReplyOptions {
 #[napi]
 impl NativeClient {
     /// A client from options, falling back to the `WEBCARE_*` environment variables.
-    #[napi(constructor)]
+    #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
         let o = options.unwrap_or_default();
         let mut b = ClientBuilder::from_env();
@@ -118,6 +121,9 @@ impl NativeClient {
         }
         if let Some(v) = o.user_agent {
             b = b.user_agent(v);
+        }
+        if o.danger_accept_invalid_certs == Some(true) {
+            b = b.danger_accept_invalid_certs(true);
         }
         // Building the reqwest client needs no runtime, but keep it on the core's threads anyway
         // for a uniform panic boundary.
@@ -317,7 +323,7 @@ impl NativeClient {
     /// A pager over every result of the filter. `maxResults` caps the total; `sinceId` switches
     /// to keyset paging (results after that id, oldest first). The page size is the filter's
     /// `limit` or the client's page size.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn pager(
         &self,
         profile: String,
@@ -345,7 +351,7 @@ impl NativeClient {
     }
 
     /// A watcher for new results (each exactly once, in id order).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn watcher(
         &self,
         profile: String,

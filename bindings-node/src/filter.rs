@@ -206,13 +206,13 @@ pub fn core_filter(f: Option<FilterInit>) -> napi::Result<Filter> {
 }
 
 /// Render a filter as its canonical segment path (`source:twitter/negative/limit:25`).
-#[napi]
+#[napi(catch_unwind)]
 pub fn filter_render(filter: FilterInit) -> napi::Result<String> {
     Ok(core_filter(Some(filter))?.render())
 }
 
 /// Parse a segment path (`source:twitter/negative`) into a filter object.
-#[napi]
+#[napi(catch_unwind)]
 pub fn filter_parse(path: String) -> napi::Result<FilterInit> {
     let f = Filter::parse(&path).map_err(to_napi)?;
     Ok(FilterInit::from_core(&f))
@@ -228,13 +228,13 @@ pub struct SearchPathParts {
 }
 
 /// Render `/results/<profile>/<segments...>`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn search_path_render(profile: String, filter: Option<FilterInit>) -> napi::Result<String> {
     Ok(core_filter(filter)?.to_path(&profile))
 }
 
 /// Parse `/results/<profile>/<segments...>`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn search_path_parse(path: String) -> napi::Result<SearchPathParts> {
     let p = SearchPath::parse(&path).map_err(to_napi)?;
     Ok(SearchPathParts {

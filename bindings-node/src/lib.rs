@@ -6,7 +6,9 @@
 //!
 //! Every async method runs its future on the core's runtime (`webcare::runtime::spawn`), so a
 //! panic becomes an error instead of crossing into Node, and dropping the call (AbortSignal, see
-//! [`cancel`]) aborts the in-flight request.
+//! [`cancel`]) aborts the in-flight request. Synchronous functions that run core code (the
+//! constructor, `pager`, `watcher`, filters, sentiment) are `#[napi(catch_unwind)]`: a panic
+//! there is a thrown JavaScript error, never an abort of the process.
 
 pub mod cancel;
 pub mod client;
@@ -17,4 +19,11 @@ pub mod logging;
 pub mod sentiment;
 
 pub use cancel::cancel_call;
+
+/// @internal Test hook: panics inside the core's runtime and throws the resulting `ServerError`
+/// ("internal error in webcare ..."); the process keeps working. See docs/reliability.md.
+#[napi_derive::napi]
+pub fn debug_panic() -> napi::Result<()> {
+    webcare::runtime::__debug_panic().map_err(errors::to_napi)
+}
 pub use client::{NativeClient, NativePager, NativeWatcher};

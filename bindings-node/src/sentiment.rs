@@ -47,13 +47,13 @@ fn language(lang: Option<String>) -> napi::Result<Language> {
 }
 
 /// Score a text (`lang`: `auto` (default), `en` or `nl`).
-#[napi]
+#[napi(catch_unwind)]
 pub fn sentiment(text: String, lang: Option<String>) -> napi::Result<Score> {
     Ok(score_in(&text, language(lang)?).into())
 }
 
 /// Score many texts, in order.
-#[napi]
+#[napi(catch_unwind)]
 pub fn sentiment_many(texts: Vec<String>, lang: Option<String>) -> napi::Result<Vec<Score>> {
     Ok(score_many(&texts, language(lang)?)
         .into_iter()
