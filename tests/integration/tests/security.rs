@@ -238,7 +238,7 @@ async fn the_second_account_cannot_touch_the_first() {
     // And the other way round: A cannot read B's results.
     let page_b = b
         .results()
-        .search(&names_b[0], &Filter::new().limit(1))
+        .search(names_b[0], &Filter::new().limit(1))
         .await
         .unwrap();
     let rb = &page_b.results[0];
