@@ -257,7 +257,6 @@ def main() -> None:
     gen = gen_note()
     gen_md = ""
     if "Duplicate key" in gen or "Error" in gen or "Warning" in gen:
-        first = next((ln for ln in gen.splitlines() if "Error" in ln or "Duplicate" in ln), "").strip()
         gen_md = ("\nThe generated client: with the default configuration `openapi-python-client "
                   "generate` fails on our document (`POST /results/{resultId}/event/{event}` lists "
                   "`starttyping` and `startTyping`, which collide as enum members):\n\n"
@@ -267,7 +266,7 @@ def main() -> None:
                   "percent-encodes the `{filters}` path parameter, `/` included, so "
                   "`limit:500/offset:0` arrives as one segment and the sandbox answers 400; the bench "
                   "patches the generated module's `quote` to keep `/` (what a user would have to do)."
-                  + (f" Generator output: `{first}`" if first and "Duplicate" not in first else "") + "\n")
+                  "\n")
     doc = f"""# Benchmarks
 
 Produced by `make bench` (scripts/bench/run.sh): release builds of the CLI, the Python extension
@@ -275,7 +274,8 @@ and the Node addon; one `webcare sandbox --results {seed and os.environ.get('BEN
 (quota raised; seeded in {seed.get('seed_seconds', 0):.1f} s) on 127.0.0.1, shared by every
 benchmark; medians of repeated runs. Client and sandbox share the same 2 cores, so every
 number includes the sandbox's own time. The sandbox is deterministic (seed 42); absolute numbers
-move with load on a shared machine, ratios are steadier.
+move with load on a shared machine, ratios are steadier (load average when this was written:
+{open('/proc/loadavg').read().split()[1]} over 5 minutes, on 2 cores: other builds were running).
 
 Reproduce: `make bench` (about 15 minutes; raw results in `target/bench/results/`).
 
