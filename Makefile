@@ -77,6 +77,7 @@ bench:
 SOAK_OPS ?= 5000
 FUZZ_SECONDS ?= 60
 SOAK_TARGETS := soak-rust soak-fuzz soak-schemathesis
+SOAK_TARGETS += soak-bindings
 
 .PHONY: soak-rust soak-fuzz soak-schemathesis test-schemathesis
 soak: $(SOAK_TARGETS)
@@ -84,6 +85,16 @@ soak: $(SOAK_TARGETS)
 
 soak-rust:
 	cargo run --release -p webcare-integration-tests --bin soak -- --ops $(SOAK_OPS)
+
+# The bindings' soaks (docs/reliability.md, Bindings): Python and Node, SOAK_OPS each, against
+# the CLI sandbox with chaos on (a short run of each is in `make test`). No Kotlin soak yet.
+.PHONY: soak-bindings
+soak-bindings:
+	cargo build -p webcare-cli
+	bash scripts/test-python.sh --build-only
+	.venv/bin/python bindings-python/soak.py --ops $(SOAK_OPS)
+	bash scripts/test-node.sh --build-only
+	node bindings-node/soak.mjs --ops $(SOAK_OPS)
 
 soak-fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -22,6 +22,7 @@ if [ ! -s "$TYPEDEF_DIR/webcare-node" ]; then
 fi
 NAPI_TYPE_DEF_TMP_FOLDER="$TYPEDEF_DIR" cargo build -p webcare-node
 cp "$CARGO_TARGET_DIR/debug/libwebcare_node.so" "$PKG/webcare.linux-x64-gnu.node"
+[ "${1:-}" = --build-only ] && exit 0
 
 # 3. The committed index.d.ts must match the sources.
 TMP="$(mktemp -d)"

@@ -21,6 +21,7 @@ echo "== build the extension (cargo, once; copied in place as webcare/_native.ab
 PYO3_BUILD_EXTENSION_MODULE=1 cargo build -p webcare-python
 cp "$CARGO_TARGET_DIR/debug/libwebcare_python.so" "$PY_DIR/python/webcare/_native.abi3.so"
 export PYTHONPATH="$PY_DIR/python"
+[ "${1:-}" = --build-only ] && exit 0
 
 echo "== ruff"
 "$VENV/bin/ruff" check --config "$PY_DIR/pyproject.toml" "$PY_DIR/python" "$PY_DIR/tests" "$PY_DIR/soak.py" examples/python

@@ -38,6 +38,10 @@ pub struct ClientOptions {
     /// The user agent.
     #[uniffi(default = None)]
     pub user_agent: Option<String>,
+    /// DANGEROUS: accept any TLS certificate (self-signed, expired, another host's). Only for a
+    /// test server you control; `null`/`false` (the default) verifies certificates.
+    #[uniffi(default = None)]
+    pub danger_accept_invalid_certs: Option<bool>,
 }
 
 fn apply(mut b: webcare::ClientBuilder, o: ClientOptions) -> webcare::ClientBuilder {
@@ -67,6 +71,9 @@ fn apply(mut b: webcare::ClientBuilder, o: ClientOptions) -> webcare::ClientBuil
     }
     if let Some(ua) = o.user_agent {
         b = b.user_agent(ua);
+    }
+    if o.danger_accept_invalid_certs == Some(true) {
+        b = b.danger_accept_invalid_certs(true);
     }
     b
 }

@@ -35,6 +35,15 @@ where
     Ok(task.await?)
 }
 
+/// Test hook (internal; `Client.debugPanic()` in Kotlin): panics inside the core's runtime and
+/// returns the resulting `WebcareException.Server` ("internal error in webcare ..."). A panic in a
+/// synchronous export is caught by UniFFI (`InternalException`, mapped to `Server` by the Kotlin
+/// layer). See docs/reliability.md.
+#[uniffi::export]
+pub fn debug_panic() -> Result<(), WebcareException> {
+    Ok(webcare::runtime::__debug_panic()?)
+}
+
 /// The version of the native library.
 #[uniffi::export]
 pub fn native_version() -> String {

@@ -26,6 +26,8 @@ data class Options(
     val pageSize: Int? = null,
     val pollInterval: Duration? = null,
     val userAgent: String? = null,
+    /** DANGEROUS: accept any TLS certificate. Only for a test server you control (default false). */
+    val dangerAcceptInvalidCerts: Boolean = false,
 ) {
     internal fun toNative() = ClientOptions(
         tokenUrl = tokenUrl,
@@ -36,6 +38,7 @@ data class Options(
         pageSize = pageSize?.toUInt(),
         pollIntervalMs = pollInterval?.inWholeMilliseconds?.toULong(),
         userAgent = userAgent,
+        dangerAcceptInvalidCerts = dangerAcceptInvalidCerts,
     )
 }
 
@@ -61,6 +64,13 @@ class Client private constructor(private val inner: WebcareClient) : AutoCloseab
         @JvmOverloads
         fun fromEnv(options: Options = Options()): Client =
             Client(native { WebcareClient.fromEnv(options.toNative()) })
+
+        /**
+         * Test hook: a panic inside the native library, thrown as [WebcareException.Server]
+         * ("internal error in webcare ..."); the process keeps working.
+         */
+        @JvmStatic
+        internal fun debugPanic() = native { uniffi.webcare_kotlin.debugPanic() }
 
         /** The version of the native library. */
         @JvmStatic

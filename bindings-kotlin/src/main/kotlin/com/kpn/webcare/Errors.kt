@@ -96,4 +96,7 @@ internal inline fun <T> native(block: () -> T): T =
         throw WebcareException.from(e)
     } catch (e: uniffi.webcare_kotlin.InternalException) {
         throw WebcareException.Server("internal error in the native library: ${e.message}", null, null, null)
+    } catch (e: java.nio.charset.CharacterCodingException) {
+        // The generated code encodes strings as strict UTF-8: a lone surrogate cannot be sent.
+        throw IllegalArgumentException("a string argument is not valid Unicode (a lone surrogate?): $e", e)
     }

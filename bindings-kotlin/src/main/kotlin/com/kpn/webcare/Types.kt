@@ -73,13 +73,13 @@ object Sentiment {
     @JvmStatic
     @JvmOverloads
     fun score(text: String, language: Language = Language.AUTO): Score =
-        uniffi.webcare_kotlin.sentimentScore(text, language)
+        native { uniffi.webcare_kotlin.sentimentScore(text, language) }
 
     /** Score many texts in one native call. */
     @JvmStatic
     @JvmOverloads
     fun scoreMany(texts: List<String>, language: Language = Language.AUTO): List<Score> =
-        uniffi.webcare_kotlin.sentimentScoreMany(texts, language)
+        native { uniffi.webcare_kotlin.sentimentScoreMany(texts, language) }
 
     /** Detect English or Dutch. */
     @JvmStatic
