@@ -49,7 +49,10 @@ pub trait NextPage {
 }
 
 /// Offset paging over every result of a filter.
-#[derive(Debug, Clone)]
+///
+/// While the caller handles one page, the next one is already being fetched (one request ahead,
+/// so the server's time and the decoding overlap); dropping the pager cancels that request. A
+/// caller that stops early has made at most one request it did not need.
 pub struct Pager {
     client: Client,
     profile: String,
@@ -60,6 +63,56 @@ pub struct Pager {
     done: bool,
     pages: u64,
     yielded: u64,
+    prefetch_enabled: bool,
+    prefetched: Option<Prefetch>,
+}
+
+/// A page being fetched ahead: its offset and size, and the task (aborted on drop).
+struct Prefetch {
+    offset: u64,
+    size: u32,
+    task: AbortOnDrop<Result<Page>>,
+}
+
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Clone for Pager {
+    /// A clone starts from the same position without sharing a page fetched ahead.
+    fn clone(&self) -> Pager {
+        Pager {
+            client: self.client.clone(),
+            profile: self.profile.clone(),
+            filter: self.filter.clone(),
+            page_size: self.page_size,
+            next_offset: self.next_offset,
+            remaining: self.remaining,
+            done: self.done,
+            pages: self.pages,
+            yielded: self.yielded,
+            prefetch_enabled: self.prefetch_enabled,
+            prefetched: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Pager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pager")
+            .field("profile", &self.profile)
+            .field("filter", &self.filter.render())
+            .field("page_size", &self.page_size)
+            .field("next_offset", &self.next_offset)
+            .field("remaining", &self.remaining)
+            .field("done", &self.done)
+            .field("prefetching", &self.prefetched.as_ref().map(|p| p.offset))
+            .finish()
+    }
 }
 
 impl Pager {
@@ -80,7 +133,39 @@ impl Pager {
             done: max_results == Some(0),
             pages: 0,
             yielded: 0,
+            prefetch_enabled: true,
+            prefetched: None,
         }
+    }
+
+    /// Turn fetching the next page ahead on or off (on by default).
+    pub fn prefetch(mut self, enabled: bool) -> Pager {
+        self.prefetch_enabled = enabled;
+        if !enabled {
+            self.prefetched = None;
+        }
+        self
+    }
+
+    fn page_request(&self) -> (u64, u32) {
+        let size = match self.remaining {
+            Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
+            None => self.page_size,
+        };
+        (self.next_offset, size)
+    }
+
+    fn fetch(
+        &self,
+        offset: u64,
+        size: u32,
+    ) -> impl std::future::Future<Output = Result<Page>> + Send + 'static {
+        let client = self.client.clone();
+        let profile = self.profile.clone();
+        let mut f = self.filter.clone();
+        f.limit = Some(size);
+        f.offset = Some(offset);
+        async move { client.results().search(&profile, &f).await }
     }
 
     /// Pages fetched so far.
@@ -114,14 +199,19 @@ impl NextPage for Pager {
         if self.done {
             return Ok(None);
         }
-        let size = match self.remaining {
-            Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
-            None => self.page_size,
+        let (offset, size) = self.page_request();
+        let ahead = self
+            .prefetched
+            .take()
+            .filter(|p| p.offset == offset && p.size == size);
+        let mut page = match ahead {
+            Some(mut p) => match (&mut p.task.0).await {
+                Ok(r) => r?,
+                // Cancelled or panicked: fetch it here instead.
+                Err(_) => self.fetch(offset, size).await?,
+            },
+            None => self.fetch(offset, size).await?,
         };
-        let mut f = self.filter.clone();
-        f.limit = Some(size);
-        f.offset = Some(self.next_offset);
-        let mut page = self.client.results().search(&self.profile, &f).await?;
         self.pages += 1;
         let got = page.results.len() as u64;
         if let Some(r) = self.remaining.as_mut() {
@@ -140,6 +230,16 @@ impl NextPage for Pager {
         if page.results.is_empty() {
             self.done = true;
             return Ok(None);
+        }
+        if !self.done && self.prefetch_enabled {
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                let (offset, size) = self.page_request();
+                self.prefetched = Some(Prefetch {
+                    offset,
+                    size,
+                    task: AbortOnDrop(handle.spawn(self.fetch(offset, size))),
+                });
+            }
         }
         Ok(Some(page))
     }

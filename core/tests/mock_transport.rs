@@ -422,3 +422,43 @@ fn config_errors_are_clear() {
         .unwrap_err();
     assert!(e.message().contains("client id"), "{}", e.message());
 }
+
+#[tokio::test]
+async fn pager_fetches_one_page_ahead_and_keeps_order() {
+    use webcare::NextPage;
+    // 250 results served in pages by offset; count the search requests.
+    let mock = Mock::new(Duration::from_millis(5), |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        let num = |key: &str| -> u64 {
+            req.url
+                .split('/')
+                .find_map(|seg| seg.strip_prefix(key))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        let (limit, offset) = (num("limit:"), num("offset:"));
+        let ids: Vec<String> = (offset..(offset + limit).min(250))
+            .map(|i| format!(r#""{0}":{{"uniqueId":{0}}}"#, i + 1))
+            .collect();
+        Ok(ok(&format!(r#"{{"results":{{{}}}}}"#, ids.join(","))))
+    });
+    let c = client(mock.clone());
+    let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
+    let mut seen = Vec::new();
+    while let Some(page) = pager.next_page().await.unwrap() {
+        seen.extend(page.results.iter().map(|r| r.unique_id));
+        // While the caller works on a page, the next one is already requested.
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    assert_eq!(seen, (1..=250).collect::<Vec<u64>>());
+    assert_eq!(mock.count("/results/"), 3, "pages at 0, 100, 200 and nothing more");
+
+    // Stopping early: at most one page was fetched ahead, and dropping cancels it.
+    let before = mock.count("/results/");
+    let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
+    pager.next_page().await.unwrap().unwrap();
+    drop(pager);
+    assert!(mock.count("/results/") - before <= 2);
+}
