@@ -453,7 +453,11 @@ async fn pager_fetches_one_page_ahead_and_keeps_order() {
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
     assert_eq!(seen, (1..=250).collect::<Vec<u64>>());
-    assert_eq!(mock.count("/results/"), 3, "pages at 0, 100, 200 and nothing more");
+    assert_eq!(
+        mock.count("/results/"),
+        3,
+        "pages at 0, 100, 200 and nothing more"
+    );
 
     // Stopping early: at most one page was fetched ahead, and dropping cancels it.
     let before = mock.count("/results/");
