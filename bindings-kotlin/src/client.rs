@@ -183,9 +183,10 @@ impl WebcareClient {
         max_results: Option<u64>,
     ) -> Result<Arc<ResultPager>, WebcareException> {
         let f = to_core(filter)?;
-        Ok(ResultPager::offset(self.inner.results().pager(
+        Ok(ResultPager::new(self.inner.results().pages(
             &profile,
             &f,
+            None,
             max_results,
         )))
     }
@@ -201,10 +202,10 @@ impl WebcareClient {
     ) -> Result<Arc<ResultPager>, WebcareException> {
         let f = to_core(filter)?;
         let since = id("sinceId", since_id)?;
-        Ok(ResultPager::keyset(self.inner.results().keyset_pager(
+        Ok(ResultPager::new(self.inner.results().pages(
             &profile,
             &f,
-            since,
+            Some(since),
             max_results,
         )))
     }

@@ -11,15 +11,10 @@ use crate::errors::WebcareException;
 use crate::models::{long, results, WebcareResult};
 use crate::run;
 
-enum Inner {
-    Offset(webcare::Pager),
-    Keyset(webcare::KeysetPager),
-}
-
 /// Pages of a search (offset or keyset paging). `nextPage()` returns `null` when done.
 #[derive(uniffi::Object)]
 pub struct ResultPager {
-    inner: Arc<Mutex<Inner>>,
+    inner: Arc<Mutex<webcare::ResultPager>>,
 }
 
 impl std::fmt::Debug for ResultPager {
@@ -29,14 +24,9 @@ impl std::fmt::Debug for ResultPager {
 }
 
 impl ResultPager {
-    pub(crate) fn offset(p: webcare::Pager) -> Arc<Self> {
+    pub(crate) fn new(p: webcare::ResultPager) -> Arc<Self> {
         Arc::new(ResultPager {
-            inner: Arc::new(Mutex::new(Inner::Offset(p))),
-        })
-    }
-    pub(crate) fn keyset(p: webcare::KeysetPager) -> Arc<Self> {
-        Arc::new(ResultPager {
-            inner: Arc::new(Mutex::new(Inner::Keyset(p))),
+            inner: Arc::new(Mutex::new(p)),
         })
     }
 }
@@ -48,10 +38,7 @@ impl ResultPager {
         let inner = self.inner.clone();
         let page = run(async move {
             let mut guard = inner.lock().await;
-            match &mut *guard {
-                Inner::Offset(p) => p.next_page().await,
-                Inner::Keyset(p) => p.next_page().await,
-            }
+            guard.next_page().await
         })
         .await?;
         Ok(page.map(|p| results(p.results)))
@@ -60,10 +47,7 @@ impl ResultPager {
     /// The largest id seen by a keyset pager (pass it as `sinceId` to resume); `null` for an
     /// offset pager.
     pub async fn last_id(&self) -> Option<i64> {
-        match &*self.inner.lock().await {
-            Inner::Offset(_) => None,
-            Inner::Keyset(p) => Some(long(p.last_id())),
-        }
+        self.inner.lock().await.last_id().map(long)
     }
 }
 

@@ -7,8 +7,7 @@ use napi_derive::napi;
 use serde_json::Value;
 use tokio::sync::Mutex;
 use webcare::{
-    ClientBuilder, Event, KeysetPager, NextPage, Pager, ReplyRequest, RetryPolicy, WatchOptions,
-    Watcher,
+    ClientBuilder, Event, NextPage, ReplyRequest, ResultPager, RetryPolicy, WatchOptions, Watcher,
 };
 
 use crate::cancel::{run, CallOptions};
@@ -336,15 +335,8 @@ impl NativeClient {
         }
         let f = core_filter(filter)?;
         let max = max_results.map(|m| uint_arg("limit", m)).transpose()?;
-        let kind = match since_id {
-            Some(s) => PagerKind::Keyset(self.inner.results().keyset_pager(
-                &profile,
-                &f,
-                uint_arg("sinceId", s)?,
-                max,
-            )),
-            None => PagerKind::Offset(self.inner.results().pager(&profile, &f, max)),
-        };
+        let since_id = since_id.map(|s| uint_arg("sinceId", s)).transpose()?;
+        let kind = self.inner.results().pages(&profile, &f, since_id, max);
         Ok(NativePager {
             inner: Arc::new(Mutex::new(kind)),
         })
@@ -374,15 +366,10 @@ impl NativeClient {
     }
 }
 
-enum PagerKind {
-    Offset(Pager),
-    Keyset(KeysetPager),
-}
-
 /// Pages of a search (use `client.results(...)` instead).
 #[napi]
 pub struct NativePager {
-    inner: Arc<Mutex<PagerKind>>,
+    inner: Arc<Mutex<ResultPager>>,
 }
 
 #[napi]
@@ -396,10 +383,7 @@ impl NativePager {
         let inner = self.inner.clone();
         run(opts, async move {
             let mut guard = inner.lock_owned().await;
-            let page = match &mut *guard {
-                PagerKind::Offset(p) => p.next_page().await?,
-                PagerKind::Keyset(p) => p.next_page().await?,
-            };
+            let page = guard.next_page().await?;
             Ok(page.map(|p| convert::results(p.results)))
         })
         .await

@@ -13,9 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use webcare::paging::NextPage;
-use webcare::{
-    ClientBuilder, Event, Filter, KeysetPager, Page, Pager, ReplyRequest, WatchOptions, Watcher,
-};
+use webcare::{ClientBuilder, Event, Filter, ReplyRequest, ResultPager, WatchOptions, Watcher};
 
 use crate::aio::{self, Pending};
 use crate::arrow::{batch_with, schema_with, ArrowResults};
@@ -395,12 +393,8 @@ impl NativeClient {
                 u32::try_from(n).map_err(|_| PyValueError::new_err("page_size is too large"))?,
             );
         }
-        let kind = match opt_u64(since_id, "since_id")? {
-            Some(id) => {
-                PagerKind::Keyset(self.inner.results().keyset_pager(&profile, &f, id, limit))
-            }
-            None => PagerKind::Offset(self.inner.results().pager(&profile, &f, limit)),
-        };
+        let since_id = opt_u64(since_id, "since_id")?;
+        let kind = self.inner.results().pages(&profile, &f, since_id, limit);
         Ok(NativePager {
             inner: Arc::new(Mutex::new(kind)),
         })
@@ -627,32 +621,18 @@ fn ack(py: Python<'_>, inner: webcare::Ack) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, PyAck { inner })?.into_any())
 }
 
-enum PagerKind {
-    Offset(Pager),
-    Keyset(KeysetPager),
-}
-
-impl PagerKind {
-    async fn next(&mut self) -> webcare::Result<Option<Page>> {
-        match self {
-            PagerKind::Offset(p) => p.next_page().await,
-            PagerKind::Keyset(p) => p.next_page().await,
-        }
-    }
-}
-
 /// Pages of a search (use `client.results(...)`).
 #[pyclass(name = "NativePager", module = "webcare._native", frozen)]
 pub struct NativePager {
-    inner: Arc<Mutex<PagerKind>>,
+    inner: Arc<Mutex<ResultPager>>,
 }
 
 async fn next_batch_of(
-    pager: Arc<Mutex<PagerKind>>,
+    pager: Arc<Mutex<ResultPager>>,
     extra: Arc<Vec<String>>,
 ) -> webcare::Result<Option<arrow_array::RecordBatch>> {
     let mut p = pager.lock().await;
-    match p.next().await? {
+    match p.next_page().await? {
         None => Ok(None),
         Some(page) => batch_with(&page.results, &extra)
             .map(Some)
@@ -665,14 +645,14 @@ impl NativePager {
     /// The next page, or None when done (blocking).
     fn next_page(&self, py: Python<'_>) -> PyResult<Option<PyPage>> {
         let p = self.inner.clone();
-        let page = wait(py, async move { p.lock().await.next().await })?;
+        let page = wait(py, async move { p.lock().await.next_page().await })?;
         Ok(page.map(PyPage::new))
     }
 
     /// The next page's results as a list, or None when done (blocking).
     fn next_results<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
         let p = self.inner.clone();
-        let page = wait(py, async move { p.lock().await.next().await })?;
+        let page = wait(py, async move { p.lock().await.next_page().await })?;
         page.map(|pg| results_list(py, &pg.results)).transpose()
     }
 
@@ -683,7 +663,7 @@ impl NativePager {
             py,
             wake_fd,
             token,
-            async move { p.lock().await.next().await },
+            async move { p.lock().await.next_page().await },
             |py, page| {
                 Ok(match page {
                     Some(pg) => Py::new(py, PyPage::new(pg))?.into_any(),

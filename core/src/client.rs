@@ -930,6 +930,26 @@ impl Results {
         KeysetPager::new(self.client.clone(), profile, filter, since_id, max_results)
     }
 
+    /// Every result of the filter: by keyset after `since_id` when one is given (oldest first),
+    /// else by offset in the filter's order. What the bindings' `results(...)` iterate.
+    pub fn pages(
+        &self,
+        profile: &str,
+        filter: &Filter,
+        since_id: Option<u64>,
+        max_results: Option<u64>,
+    ) -> crate::paging::ResultPager {
+        match since_id {
+            Some(id) => crate::paging::ResultPager::Keyset(self.keyset_pager(
+                profile,
+                filter,
+                id,
+                max_results,
+            )),
+            None => crate::paging::ResultPager::Offset(self.pager(profile, filter, max_results)),
+        }
+    }
+
     /// [`Results::pager`] as a stream of results.
     pub fn stream(&self, profile: &str, filter: &Filter) -> crate::paging::ResultStream {
         self.pager(profile, filter, None).into_stream()

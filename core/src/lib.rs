@@ -43,7 +43,7 @@ pub mod runtime;
 pub mod transport;
 
 pub use client::{Cases, Client, ClientBuilder, Event, ReplyRequest, Results, Timeouts};
-pub use paging::{KeysetPager, NextPage, Pager, ResultStream, WatchOptions, Watcher};
+pub use paging::{KeysetPager, NextPage, Pager, ResultPager, ResultStream, WatchOptions, Watcher};
 pub use retry::{Quota, RetryPolicy};
 
 /// Decoding of raw responses, as the client does it: for replaying captured traffic and for the

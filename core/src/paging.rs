@@ -338,6 +338,40 @@ impl NextPage for KeysetPager {
     }
 }
 
+/// Offset or keyset paging behind one type (see [`crate::Results::pages`]): keyset when a
+/// starting id is given, offset otherwise.
+#[derive(Debug, Clone)]
+pub enum ResultPager {
+    /// By offset, in the filter's order.
+    Offset(Pager),
+    /// By `sinceId`, oldest first.
+    Keyset(KeysetPager),
+}
+
+impl ResultPager {
+    /// For keyset paging, the largest id seen (pass it as the starting id to resume).
+    pub fn last_id(&self) -> Option<u64> {
+        match self {
+            ResultPager::Offset(_) => None,
+            ResultPager::Keyset(k) => Some(k.last_id()),
+        }
+    }
+
+    /// All pages as a stream of results.
+    pub fn into_stream(self) -> ResultStream {
+        flatten(self)
+    }
+}
+
+impl NextPage for ResultPager {
+    async fn next_page(&mut self) -> Result<Option<Page>> {
+        match self {
+            ResultPager::Offset(p) => p.next_page().await,
+            ResultPager::Keyset(p) => p.next_page().await,
+        }
+    }
+}
+
 /// Options for [`Watcher`].
 #[derive(Debug, Clone, Default)]
 pub struct WatchOptions {
