@@ -5,7 +5,11 @@
 #   3. start a sandbox (`webcare sandbox --port 0 --json`) when the CLI is built, for the
 #      integration tests and the example; without it those tests run against the in-process fake API
 #   4. mvn -B test (the Maven local repository is the default ~/.m2: later runs are offline-fast)
+# With `--soak N` it runs only the long soak (SoakTest with -Dwebcare.soak.ops=N, its own sandbox
+# with chaos; `make soak-bindings`) instead of step 3 and the whole suite.
 set -euo pipefail
+SOAK_OPS=""
+if [[ "${1:-}" == "--soak" ]]; then SOAK_OPS="${2:?--soak needs a number of operations}"; fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -31,6 +35,14 @@ trap cleanup EXIT
 
 WEBCARE_BIN="${WEBCARE_BIN:-$CARGO_TARGET_DIR/debug/webcare}"
 unset WEBCARE_SANDBOX_URL WEBCARE_SANDBOX_ID WEBCARE_SANDBOX_SECRET
+if [[ -n "$SOAK_OPS" ]]; then
+  cd "$ROOT/bindings-kotlin"
+  # The soak starts its own sandbox (WEBCARE_BIN) and prints its report.
+  WEBCARE_BIN="$WEBCARE_BIN" mvn -B -q test -Dtest=SoakTest -Dwebcare.soak.ops="$SOAK_OPS" \
+    -Dwebcare.native.dir="$NATIVE_DIR" -Duniffi.generated.dir="$GEN_DIR"
+  echo "test-kotlin: soak of $SOAK_OPS operations passed"
+  exit 0
+fi
 if [[ -x "$WEBCARE_BIN" ]] && "$WEBCARE_BIN" sandbox --help >/dev/null 2>&1; then
   OUT="$(mktemp)"
   "$WEBCARE_BIN" sandbox --port 0 --json >"$OUT" 2>/dev/null &
