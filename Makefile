@@ -86,8 +86,8 @@ soak: $(SOAK_TARGETS)
 soak-rust:
 	cargo run --release -p webcare-integration-tests --bin soak -- --ops $(SOAK_OPS)
 
-# The bindings' soaks (docs/reliability.md, Bindings): Python and Node, SOAK_OPS each, against
-# the CLI sandbox with chaos on (a short run of each is in `make test`). No Kotlin soak yet.
+# The bindings' soaks (docs/reliability.md, Bindings): Python, Node and Kotlin, SOAK_OPS each,
+# against the CLI sandbox with chaos on (a short run of each is in `make test`).
 .PHONY: soak-bindings
 soak-bindings:
 	cargo build -p webcare-cli
@@ -95,6 +95,7 @@ soak-bindings:
 	.venv/bin/python bindings-python/soak.py --ops $(SOAK_OPS)
 	bash scripts/test-node.sh --build-only
 	node bindings-node/soak.mjs --ops $(SOAK_OPS)
+	bash scripts/test-kotlin.sh --soak $(SOAK_OPS)
 
 soak-fuzz:
 	bash scripts/fuzz.sh $(FUZZ_SECONDS)
