@@ -21,6 +21,8 @@ command -v java >/dev/null || { echo "test-kotlin: a JDK 17 is required" >&2; ex
 
 cargo build -p webcare-kotlin
 cargo build -p uniffi-bindgen
+# The sandbox the integration tests and the soak run against (a no-op when already built).
+cargo build -p webcare-cli
 
 rm -rf "$GEN_DIR"
 mkdir -p "$GEN_DIR"
@@ -59,10 +61,12 @@ if [[ -x "$WEBCARE_BIN" ]] && "$WEBCARE_BIN" sandbox --help >/dev/null 2>&1; the
     export WEBCARE_SANDBOX_URL WEBCARE_SANDBOX_ID WEBCARE_SANDBOX_SECRET
     echo "test-kotlin: sandbox at $WEBCARE_SANDBOX_URL"
   else
-    echo "test-kotlin: the sandbox did not start; integration tests use the in-process fake API"
+    echo "test-kotlin: the sandbox did not start" >&2
+    exit 1
   fi
 else
-  echo "test-kotlin: no webcare CLI with a sandbox at $WEBCARE_BIN; integration tests use the in-process fake API"
+  echo "test-kotlin: no webcare CLI with a sandbox at $WEBCARE_BIN" >&2
+  exit 1
 fi
 
 cd "$ROOT/bindings-kotlin"
