@@ -40,7 +40,7 @@ unset WEBCARE_SANDBOX_URL WEBCARE_SANDBOX_ID WEBCARE_SANDBOX_SECRET
 if [[ -n "$SOAK_OPS" ]]; then
   cd "$ROOT/bindings-kotlin"
   # The soak starts its own sandbox (WEBCARE_BIN) and prints its report.
-  WEBCARE_BIN="$WEBCARE_BIN" mvn -B -q test -Dtest=SoakTest -Dwebcare.soak.ops="$SOAK_OPS" \
+  WEBCARE_BIN="$WEBCARE_BIN" mvn -B -q test -Dtest=SoakTest -Dwebcare.soak.ops="$SOAK_OPS" -Dwebcare.excludedGroups=none \
     -Dwebcare.native.dir="$NATIVE_DIR" -Duniffi.generated.dir="$GEN_DIR"
   echo "test-kotlin: soak of $SOAK_OPS operations passed"
   exit 0

@@ -3,6 +3,7 @@ package com.kpn.webcare
 import java.io.File
 import kotlin.test.assertEquals
 import org.junit.jupiter.api.Assumptions.assumeTrue
+import org.junit.jupiter.api.Tag
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.Timeout
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty
@@ -11,8 +12,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty
 /**
  * The soak under chaos ([Soak], docs/reliability.md, Bindings): a short run (250 operations) in
  * every `mvn test`, and a long one when `-Dwebcare.soak.ops=N` is given (`make soak` runs
- * `scripts/test-kotlin.sh --soak $SOAK_OPS`). Each starts its own CLI sandbox; skipped without
- * the CLI.
+ * `scripts/test-kotlin.sh --soak $SOAK_OPS`). Each starts its own CLI sandbox. The long one is
+ * tagged `soak`, which the pom excludes unless `-Dwebcare.excludedGroups=none` is given, so a
+ * normal run neither runs nor reports it.
  */
 class SoakTest {
     private fun soak(ops: Int) {
@@ -28,6 +30,7 @@ class SoakTest {
     fun shortSoakUnderChaos() = soak(250)
 
     @Test
+    @Tag("soak")
     @Timeout(1800)
     @EnabledIfSystemProperty(named = "webcare.soak.ops", matches = "\\d+")
     fun longSoakUnderChaos() = soak(System.getProperty("webcare.soak.ops").toInt())
