@@ -258,118 +258,6 @@ impl NativeClient {
         )
     }
 
-    // ----- blocking -----
-
-    fn configuration(&self, py: Python<'_>) -> PyResult<PyConfiguration> {
-        let c = self.inner.clone();
-        let inner = wait(py, async move { c.configuration().await })?;
-        Ok(PyConfiguration { inner })
-    }
-
-    fn sso_token(&self, py: Python<'_>, email: &Bound<'_, PyAny>) -> PyResult<PySsoToken> {
-        let email = str_arg(email, "email")?;
-        let c = self.inner.clone();
-        let inner = wait(py, async move { c.sso_token(&email).await })?;
-        Ok(PySsoToken { inner })
-    }
-
-    #[pyo3(signature = (profile, filter=None))]
-    fn search(
-        &self,
-        py: Python<'_>,
-        profile: &Bound<'_, PyAny>,
-        filter: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyPage> {
-        let profile = profile_arg(profile)?;
-        let f = filter_arg(filter)?;
-        let c = self.inner.clone();
-        let page = wait(py, async move { c.results().search(&profile, &f).await })?;
-        Ok(PyPage::new(page))
-    }
-
-    #[pyo3(signature = (id, context=true))]
-    fn result(&self, py: Python<'_>, id: &Bound<'_, PyAny>, context: bool) -> PyResult<Py<PyAny>> {
-        let id = id_arg(id, "id")?;
-        let c = self.inner.clone();
-        if context {
-            let r = wait(py, async move { c.results().get(id).await })?;
-            Ok(Py::new(py, PyResultWithContext::build(py, r)?)?.into_any())
-        } else {
-            let r = wait(py, async move { c.results().get_no_context(id).await })?;
-            Ok(Py::new(py, PyWebcareResult::new(r))?.into_any())
-        }
-    }
-
-    #[pyo3(signature = (id, message, connection_id=None, public=true))]
-    fn reply(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyAny>,
-        message: &Bound<'_, PyAny>,
-        connection_id: Option<&Bound<'_, PyAny>>,
-        public: bool,
-    ) -> PyResult<PyReplySent> {
-        let id = id_arg(id, "id")?;
-        let req = reply_request(message, connection_id, public)?;
-        let c = self.inner.clone();
-        let r = wait(py, async move { c.results().reply(id, &req).await })?;
-        PyReplySent::build(py, r)
-    }
-
-    fn event(
-        &self,
-        py: Python<'_>,
-        id: &Bound<'_, PyAny>,
-        event: &Bound<'_, PyAny>,
-    ) -> PyResult<PyAck> {
-        let id = id_arg(id, "id")?;
-        let ev = event_arg(event)?;
-        let c = self.inner.clone();
-        let inner = wait(py, async move { c.results().event(id, ev).await })?;
-        Ok(PyAck { inner })
-    }
-
-    fn close_case(
-        &self,
-        py: Python<'_>,
-        search_id: &Bound<'_, PyAny>,
-        case_id: &Bound<'_, PyAny>,
-    ) -> PyResult<PyAck> {
-        let s = id_arg(search_id, "search_id")?;
-        let case = case_arg(case_id)?;
-        let c = self.inner.clone();
-        let inner = wait(py, async move { c.cases().close(s, &case).await })?;
-        Ok(PyAck { inner })
-    }
-
-    fn hand_over(
-        &self,
-        py: Python<'_>,
-        search_id: &Bound<'_, PyAny>,
-        case_id: &Bound<'_, PyAny>,
-        handler_id: &Bound<'_, PyAny>,
-    ) -> PyResult<PyAck> {
-        let s = id_arg(search_id, "search_id")?;
-        let case = case_arg(case_id)?;
-        let h = id_arg(handler_id, "handler_id")?;
-        let c = self.inner.clone();
-        let inner = wait(py, async move { c.cases().hand_over(s, &case, h).await })?;
-        Ok(PyAck { inner })
-    }
-
-    fn release_handler(
-        &self,
-        py: Python<'_>,
-        search_id: &Bound<'_, PyAny>,
-        case_id: &Bound<'_, PyAny>,
-    ) -> PyResult<PyAck> {
-        let s = id_arg(search_id, "search_id")?;
-        let case = case_arg(case_id)?;
-        let c = self.inner.clone();
-        let inner = wait(py, async move { c.cases().release_handler(s, &case).await })?;
-        Ok(PyAck { inner })
-    }
-
     /// A pager over every result of the filter (offset paging, or keyset paging after
     /// `since_id`).
     #[pyo3(signature = (profile, filter=None, *, limit=None, page_size=None, since_id=None))]
@@ -642,20 +530,6 @@ async fn next_batch_of(
 
 #[pymethods]
 impl NativePager {
-    /// The next page, or None when done (blocking).
-    fn next_page(&self, py: Python<'_>) -> PyResult<Option<PyPage>> {
-        let p = self.inner.clone();
-        let page = wait(py, async move { p.lock().await.next_page().await })?;
-        Ok(page.map(PyPage::new))
-    }
-
-    /// The next page's results as a list, or None when done (blocking).
-    fn next_results<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
-        let p = self.inner.clone();
-        let page = wait(py, async move { p.lock().await.next_page().await })?;
-        page.map(|pg| results_list(py, &pg.results)).transpose()
-    }
-
     /// The next page, or None when done (a `Pending`).
     fn next_page_async(&self, py: Python<'_>, wake_fd: i32, token: u64) -> PyResult<Pending> {
         let p = self.inner.clone();
