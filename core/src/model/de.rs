@@ -4,51 +4,149 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
-fn value_to_bool(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => n.as_f64().map(|f| f != 0.0),
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "1" | "true" | "yes" | "y" | "on" => Some(true),
-            "0" | "false" | "no" | "n" | "off" | "" => Some(false),
-            _ => None,
-        },
-        Value::Null => Some(false),
-        _ => None,
+/// Collect the rest of a list or an object into a `Value` (only to describe it in an error or
+/// to keep it as JSON text).
+fn seq_value<'de, A: de::SeqAccess<'de>>(seq: A) -> Result<Value, A::Error> {
+    Value::deserialize(de::value::SeqAccessDeserializer::new(seq))
+}
+
+fn map_value<'de, A: de::MapAccess<'de>>(map: A) -> Result<Value, A::Error> {
+    Value::deserialize(de::value::MapAccessDeserializer::new(map))
+}
+
+fn f64_value(f: f64) -> Value {
+    serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+}
+
+/// The scalar visitors below decode straight from the input (no intermediate `Value` per field:
+/// profiled, that was most of the time of decoding a search page). Each gives exactly what the
+/// `Value`-based rule in its doc comment gives; `tests::lenient_visitors_match_value_rules` checks
+/// them against those rules on generated JSON.
+struct BoolVisitor;
+
+impl<'de> de::Visitor<'de> for BoolVisitor {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a boolean")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+        Ok(v != 0)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        Ok(v != 0)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<bool, E> {
+        Ok(v != 0.0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        let t = v.trim();
+        for yes in ["1", "true", "yes", "y", "on"] {
+            if t.eq_ignore_ascii_case(yes) {
+                return Ok(true);
+            }
+        }
+        for no in ["0", "false", "no", "n", "off", ""] {
+            if t.eq_ignore_ascii_case(no) {
+                return Ok(false);
+            }
+        }
+        Err(E::custom(format!(
+            "expected a boolean, got {}",
+            Value::String(v.to_owned())
+        )))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+        let v = seq_value(seq)?;
+        Err(de::Error::custom(format!("expected a boolean, got {v}")))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+        let v = map_value(map)?;
+        Err(de::Error::custom(format!("expected a boolean, got {v}")))
     }
 }
 
 /// A boolean given as `true`/`false`, `0`/`1`, `"0"`/`"1"`, `"true"`/`"false"` or null (false).
 pub fn bool_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    let v = Value::deserialize(d)?;
-    value_to_bool(&v).ok_or_else(|| de::Error::custom(format!("expected a boolean, got {v}")))
+    d.deserialize_any(BoolVisitor)
 }
 
-fn value_to_i64(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok()))
-            .or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                    .map(|f| f as i64)
-            }),
-        Value::String(s) => s.trim().parse::<i64>().ok(),
-        Value::Bool(b) => Some(i64::from(*b)),
-        _ => None,
+fn f64_to_i64(f: f64) -> Option<i64> {
+    Some(f as i64).filter(|_| f.fract() == 0.0 && f.abs() < 9.0e15)
+}
+
+/// What an integer field held: an integer, nothing (null or blank text), or something else.
+enum IntValue {
+    Int(i64),
+    Nothing,
+    Bad(Value),
+}
+
+struct IntVisitor;
+
+impl<'de> de::Visitor<'de> for IntVisitor {
+    type Value = IntValue;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an integer")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<IntValue, E> {
+        Ok(IntValue::Int(i64::from(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntValue, E> {
+        Ok(IntValue::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntValue, E> {
+        Ok(match i64::try_from(v) {
+            Ok(i) => IntValue::Int(i),
+            // As a float it is far above 9e15: not an integer this API uses.
+            Err(_) => IntValue::Bad(Value::from(v)),
+        })
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntValue, E> {
+        Ok(match f64_to_i64(v) {
+            Some(i) => IntValue::Int(i),
+            None => IntValue::Bad(f64_value(v)),
+        })
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<IntValue, E> {
+        let t = v.trim();
+        Ok(if t.is_empty() {
+            IntValue::Nothing
+        } else {
+            match t.parse::<i64>() {
+                Ok(i) => IntValue::Int(i),
+                Err(_) => IntValue::Bad(Value::String(v.to_owned())),
+            }
+        })
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<IntValue, E> {
+        Ok(IntValue::Nothing)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<IntValue, E> {
+        Ok(IntValue::Nothing)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<IntValue, A::Error> {
+        Ok(IntValue::Bad(seq_value(seq)?))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<IntValue, A::Error> {
+        Ok(IntValue::Bad(map_value(map)?))
     }
 }
 
 /// An optional integer given as a number or a numeric string (null or "" is `None`).
 pub fn opt_i64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    let v = Value::deserialize(d)?;
-    match &v {
-        Value::Null => Ok(None),
-        Value::String(s) if s.trim().is_empty() => Ok(None),
-        _ => value_to_i64(&v)
-            .map(Some)
-            .ok_or_else(|| de::Error::custom(format!("expected an integer, got {v}"))),
+    match d.deserialize_any(IntVisitor)? {
+        IntValue::Int(i) => Ok(Some(i)),
+        IntValue::Nothing => Ok(None),
+        IntValue::Bad(v) => Err(de::Error::custom(format!("expected an integer, got {v}"))),
     }
 }
 
@@ -59,15 +157,29 @@ pub fn i64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
 
 /// A required id given as a number or a numeric string.
 pub fn u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    let v = Value::deserialize(d)?;
-    value_to_i64(&v)
-        .and_then(|i| u64::try_from(i).ok())
-        .ok_or_else(|| de::Error::custom(format!("expected a non-negative integer id, got {v}")))
+    let bad = |v: Value| de::Error::custom(format!("expected a non-negative integer id, got {v}"));
+    match d.deserialize_any(IntVisitor)? {
+        IntValue::Int(i) => u64::try_from(i).map_err(|_| bad(Value::from(i))),
+        IntValue::Nothing => Err(bad(Value::Null)),
+        IntValue::Bad(v) => Err(bad(v)),
+    }
 }
 
 /// An optional id given as a number or a numeric string.
 pub fn opt_u64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(opt_i64_lenient(d)?.and_then(|i| u64::try_from(i).ok()))
+}
+
+fn value_to_i64(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_u64().and_then(|u| i64::try_from(u).ok()))
+            .or_else(|| n.as_f64().and_then(f64_to_i64)),
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        Value::Bool(b) => Some(i64::from(*b)),
+        _ => None,
+    }
 }
 
 fn value_to_string(v: &Value) -> Option<String> {
@@ -80,12 +192,49 @@ fn value_to_string(v: &Value) -> Option<String> {
     }
 }
 
-/// An optional string given as a string, a number or a boolean (null is `None`).
+struct OptStringVisitor;
+
+impl<'de> de::Visitor<'de> for OptStringVisitor {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<String>, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<String>, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<String>, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<String>, E> {
+        Ok(value_to_string(&f64_value(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<String>, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Option<String>, E> {
+        Ok(Some(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
+        Ok(Some(seq_value(seq)?.to_string()))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+        Ok(Some(map_value(map)?.to_string()))
+    }
+}
+
+/// An optional string given as a string, a number or a boolean (null is `None`; a list or an
+/// object is kept as its JSON text).
 pub fn opt_string_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => Some(s),
-        v => value_to_string(&v),
-    })
+    d.deserialize_any(OptStringVisitor)
 }
 
 /// A string given as a string or a number (null is "").
@@ -191,4 +340,110 @@ pub fn name_id_map<'de, D: Deserializer<'de>>(
         _ => {}
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The visitors against the `Value`-based rules they replaced (the rules in the doc comments).
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ref_bool(v: &Value) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            Value::Number(n) => n.as_f64().map(|f| f != 0.0),
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "y" | "on" => Some(true),
+                "0" | "false" | "no" | "n" | "off" | "" => Some(false),
+                _ => None,
+            },
+            Value::Null => Some(false),
+            _ => None,
+        }
+    }
+
+    fn ref_opt_i64(v: &Value) -> std::result::Result<Option<i64>, String> {
+        match v {
+            Value::Null => Ok(None),
+            Value::String(s) if s.trim().is_empty() => Ok(None),
+            _ => value_to_i64(v)
+                .map(Some)
+                .ok_or_else(|| format!("expected an integer, got {v}")),
+        }
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1.0e17f64..1.0e17).prop_map(f64_value),
+            (-100i64..100).prop_map(|i| Value::from(i as f64)),
+            prop_oneof![
+                Just(" 1 "),
+                Just("TRUE"),
+                Just("yes"),
+                Just("Off"),
+                Just(""),
+                Just("  "),
+                Just("12"),
+                Just("-7"),
+                Just("1.5"),
+                Just("x"),
+                Just("9223372036854775808"),
+                Just("ja"),
+                Just("é"),
+            ]
+            .prop_map(|s| Value::String(s.to_string())),
+            "[a-z0-9 .-]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::Array),
+                prop::collection::vec(("[a-c]", inner), 0..3)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn via<T>(
+        text: &str,
+        f: impl FnOnce(
+            &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
+        ) -> std::result::Result<T, serde_json::Error>,
+    ) -> std::result::Result<T, String> {
+        let mut d = serde_json::Deserializer::from_str(text);
+        f(&mut d).map_err(|e| e.to_string())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn lenient_visitors_match_value_rules(v in json()) {
+            let text = v.to_string();
+            // The value as serde_json reads it back (floats may round-trip differently).
+            let v: Value = serde_json::from_str(&text).unwrap();
+            let b = via(&text, |d| bool_lenient(d));
+            match ref_bool(&v) {
+                Some(x) => prop_assert_eq!(b, Ok(x)),
+                None => {
+                    let want = format!("expected a boolean, got {v}");
+                    prop_assert!(b.unwrap_err().starts_with(&want));
+                }
+            }
+            let i = via(&text, |d| opt_i64_lenient(d));
+            match ref_opt_i64(&v) {
+                Ok(x) => prop_assert_eq!(i, Ok(x)),
+                Err(m) => prop_assert!(i.unwrap_err().starts_with(&m)),
+            }
+            let u = via(&text, |d| u64_lenient(d));
+            match value_to_i64(&v).and_then(|i| u64::try_from(i).ok()) {
+                Some(x) => prop_assert_eq!(u, Ok(x)),
+                None => prop_assert!(u.unwrap_err().starts_with("expected a non-negative integer id, got")),
+            }
+            let s = via(&text, |d| opt_string_lenient(d));
+            prop_assert_eq!(s, Ok(value_to_string(&v)));
+        }
+    }
 }
