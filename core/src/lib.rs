@@ -25,6 +25,7 @@ pub mod filter;
 pub mod model;
 pub mod redact;
 pub mod sentiment;
+mod sentiment_en;
 mod sentiment_nl;
 
 pub use error::{ApiMessage, Error, ErrorBody, ErrorKind, Result};

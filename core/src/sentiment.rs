@@ -1,6 +1,7 @@
 //! Offline sentiment scoring.
 //!
-//! English uses VADER (the `vader-parity` crate, output-identical to Python vaderSentiment 3.3.2).
+//! English uses VADER (`sentiment_en`, our own implementation, output-identical to Python
+//! vaderSentiment 3.3.2).
 //! Every score is a compound value in [-1, 1] that maps to the API's five classes and to the
 //! integer -2..2 the API uses in `result.sentiment`:
 //!
@@ -17,7 +18,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use vader_parity::SentimentIntensityAnalyzer;
+use rustc_hash::FxHashMap;
 
 use crate::error::Error;
 
@@ -209,14 +210,9 @@ impl Score {
     }
 }
 
-fn vader() -> &'static SentimentIntensityAnalyzer {
-    static VADER: OnceLock<SentimentIntensityAnalyzer> = OnceLock::new();
-    VADER.get_or_init(SentimentIntensityAnalyzer::new)
-}
-
 /// Score English text with VADER.
 pub fn score_english(text: &str) -> Score {
-    let s = vader().polarity_scores(text);
+    let s = crate::sentiment_en::polarity_scores(text);
     Score {
         compound: s.compound,
         negative: s.neg,
@@ -244,12 +240,41 @@ pub fn score(text: &str) -> Score {
     score_in(text, Language::Auto)
 }
 
-/// Score many texts (same as calling [`score_in`] on each, in order).
-pub fn score_many<S: AsRef<str>>(texts: &[S], language: Language) -> Vec<Score> {
-    texts
-        .iter()
-        .map(|t| score_in(t.as_ref(), language))
-        .collect()
+/// Below this many texts [`score_many`] stays on the calling thread: starting threads costs more
+/// than it saves.
+const PARALLEL_MIN_TEXTS: usize = 512;
+
+/// Score many texts: the same scores as calling [`score_in`] on each, in order. Batches of 512
+/// texts or more are split into one contiguous chunk per available core
+/// (`std::thread::available_parallelism`) and scored on scoped threads.
+pub fn score_many<S: AsRef<str> + Sync>(texts: &[S], language: Language) -> Vec<Score> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || texts.len() < PARALLEL_MIN_TEXTS {
+        return texts
+            .iter()
+            .map(|t| score_in(t.as_ref(), language))
+            .collect();
+    }
+    let placeholder = Score {
+        compound: 0.0,
+        negative: 0.0,
+        neutral: 0.0,
+        positive: 0.0,
+        class: SentimentClass::Neutral,
+        language,
+    };
+    let mut out = vec![placeholder; texts.len()];
+    let chunk = texts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        for (ins, outs) in texts.chunks(chunk).zip(out.chunks_mut(chunk)) {
+            scope.spawn(move || {
+                for (t, o) in ins.iter().zip(outs.iter_mut()) {
+                    *o = score_in(t.as_ref(), language);
+                }
+            });
+        }
+    });
+    out
 }
 
 /// Detect English or Dutch by counting words that are typical of each language: function words
@@ -381,19 +406,50 @@ pub fn detect_language(text: &str) -> Language {
     ];
     const NL_GRAMS: &[&str] = &["ij", "oe", "aa", "uu", "ui", "sch", "cht", "eu"];
     const EN_GRAMS: &[&str] = &["th", "wh", "sh", "ing", "ou", "ea", "ck", "ay"];
+    /// Bit 1: a Dutch word, bit 2: an English word.
+    fn typical_words() -> &'static FxHashMap<&'static str, u8> {
+        static WORDS: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
+        WORDS.get_or_init(|| {
+            let mut words = FxHashMap::default();
+            for w in NL {
+                *words.entry(*w).or_default() |= 1;
+            }
+            for w in EN {
+                *words.entry(*w).or_default() |= 2;
+            }
+            words
+        })
+    }
+    let words = typical_words();
     let mut nl = 0usize;
     let mut en = 0usize;
     for word in text
         .split(|c: char| !c.is_alphabetic() && c != '\'')
         .filter(|w| !w.is_empty())
     {
-        let w = word.to_lowercase();
-        if NL.contains(&w.as_str()) {
-            nl += 1;
-        }
-        if EN.contains(&w.as_str()) {
-            en += 1;
-        }
+        // Lowercase ASCII words on the stack; no listed word is longer than 16 bytes.
+        let flags = if word.is_ascii() {
+            let mut buf = [0u8; 16];
+            match buf.get_mut(..word.len()) {
+                Some(b) => {
+                    b.copy_from_slice(word.as_bytes());
+                    b.make_ascii_lowercase();
+                    std::str::from_utf8(b)
+                        .ok()
+                        .and_then(|w| words.get(w))
+                        .copied()
+                        .unwrap_or(0)
+                }
+                None => 0,
+            }
+        } else {
+            words
+                .get(word.to_lowercase().as_str())
+                .copied()
+                .unwrap_or(0)
+        };
+        nl += usize::from(flags & 1 != 0);
+        en += usize::from(flags & 2 != 0);
     }
     if nl == en {
         let lower = text.to_lowercase();

@@ -29,6 +29,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use crate::sentiment::{Language, Score, SentimentClass};
 
 const LEXICON_XML: &str = include_str!("../data/nl-sentiment.xml");
@@ -101,11 +103,15 @@ const MAX_INTENSITY: f64 = 2.0;
 
 struct Lexicon {
     /// Single words: Pattern's mean polarity, overridden by the supplement.
-    words: HashMap<String, f64>,
-    /// Phrases of two or more words (supplement), as word lists.
+    words: FxHashMap<String, f64>,
+    /// Phrases of two or more words (supplement), as word lists, longest first.
     phrases: Vec<(Vec<String>, f64)>,
+    /// The indices in `phrases` of the phrases that start with a word, in `phrases` order.
+    phrases_by_first: FxHashMap<String, Vec<usize>>,
     /// Emoji and emoticons (supplement), matched as substrings.
     symbols: Vec<(String, f64)>,
+    /// The first bytes of `symbols`: a text with none of them has no symbol.
+    symbol_first_bytes: [bool; 256],
 }
 
 fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
@@ -132,7 +138,7 @@ fn lexicon() -> &'static Lexicon {
             e.0 += p;
             e.1 += 1;
         }
-        let mut words: HashMap<String, f64> = sums
+        let mut words: FxHashMap<String, f64> = sums
             .into_iter()
             .map(|(k, (s, n))| (k, s / f64::from(n.max(1))))
             .collect();
@@ -161,10 +167,24 @@ fn lexicon() -> &'static Lexicon {
         }
         // Longest phrases first.
         phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        let mut phrases_by_first: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        for (k, (parts, _)) in phrases.iter().enumerate() {
+            if let Some(first) = parts.first() {
+                phrases_by_first.entry(first.clone()).or_default().push(k);
+            }
+        }
+        let mut symbol_first_bytes = [false; 256];
+        for (sym, _) in &symbols {
+            if let Some(&b) = sym.as_bytes().first() {
+                symbol_first_bytes[usize::from(b)] = true;
+            }
+        }
         Lexicon {
             words,
             phrases,
+            phrases_by_first,
             symbols,
+            symbol_first_bytes,
         }
     })
 }
@@ -224,7 +244,11 @@ impl Lexicon {
 
     /// The sentiment item (phrase or word) starting at `i`: (length in words, polarity).
     fn item_at(&self, words: &[String], i: usize) -> Option<(usize, f64)> {
-        for (phrase, p) in &self.phrases {
+        let candidates = self
+            .phrases_by_first
+            .get(&words[i])
+            .map_or(&[][..], Vec::as_slice);
+        for (phrase, p) in candidates.iter().filter_map(|&k| self.phrases.get(k)) {
             if words.len() - i >= phrase.len() && words[i..i + phrase.len()] == phrase[..] {
                 return Some((phrase.len(), *p));
             }
@@ -309,9 +333,11 @@ fn clause_terms(lex: &Lexicon, words: &[String], terms: &mut Vec<f64>) {
 pub fn score_dutch(text: &str) -> Score {
     let lex = lexicon();
     let mut terms: Vec<f64> = Vec::new();
-    for (sym, p) in &lex.symbols {
-        for _ in 0..text.matches(sym.as_str()).count().min(3) {
-            terms.push(*p);
+    if text.bytes().any(|b| lex.symbol_first_bytes[usize::from(b)]) {
+        for (sym, p) in &lex.symbols {
+            for _ in 0..text.matches(sym.as_str()).count().min(3) {
+                terms.push(*p);
+            }
         }
     }
     let mut n_words = 0usize;
