@@ -8,8 +8,11 @@ use std::hint::black_box;
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use webcare::decode::{decode_search, HttpResponse};
-use webcare::sentiment::{score_in, Language};
+use webcare::sentiment::{score_in, score_many, Language};
 use webcare::{Filter, Order, Source};
+
+/// The VADER paper's 4,200 ground-truth tweets (`id TAB rating TAB text`).
+const TWEETS: &str = include_str!("../../tests/data/vader_tweets_GroundTruth.txt");
 
 /// A real page: `GET /results/kpn/limit:500` from `webcare sandbox --results 100000`.
 const PAGE500: &[u8] = include_bytes!("data/page500.json");
@@ -63,6 +66,25 @@ fn sentiment(c: &mut Criterion) {
     });
     g.bench_function("auto_detect", |b| {
         b.iter(|| score_in(black_box(dutch), Language::Auto).compound)
+    });
+
+    // The issue-8 target: all VADER tweets, one thread (`score_in` each) and all cores
+    // (`score_many`).
+    let tweets: Vec<&str> = TWEETS
+        .lines()
+        .filter_map(|l| l.splitn(3, '\t').nth(2))
+        .collect();
+    g.throughput(Throughput::Elements(tweets.len() as u64));
+    g.bench_function("english_tweets_single_thread", |b| {
+        b.iter(|| {
+            black_box(&tweets)
+                .iter()
+                .map(|t| score_in(t, Language::English).compound)
+                .sum::<f64>()
+        })
+    });
+    g.bench_function("score_many_tweets", |b| {
+        b.iter(|| score_many(black_box(&tweets), Language::English))
     });
     g.finish();
 }
