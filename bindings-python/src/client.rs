@@ -16,7 +16,8 @@ use webcare::paging::NextPage;
 use webcare::{ClientBuilder, Event, Filter, ReplyRequest, ResultPager, WatchOptions, Watcher};
 
 use crate::aio::{self, Pending};
-use crate::arrow::{batch_with, schema_with, ArrowResults};
+use crate::arrow::ArrowResults;
+use webcare::arrow::ArrowDecoder;
 use crate::convert::{id_arg, seconds_arg, str_arg};
 use crate::errors::{to_py, IntoPyResult};
 use crate::filter::filter_arg;
@@ -517,15 +518,9 @@ pub struct NativePager {
 
 async fn next_batch_of(
     pager: Arc<Mutex<ResultPager>>,
-    extra: Arc<Vec<String>>,
+    decoder: ArrowDecoder,
 ) -> webcare::Result<Option<arrow_array::RecordBatch>> {
-    let mut p = pager.lock().await;
-    match p.next_page().await? {
-        None => Ok(None),
-        Some(page) => batch_with(&page.results, &extra)
-            .map(Some)
-            .map_err(|e| webcare::Error::decode(format!("arrow: {e}"))),
-    }
+    pager.lock().await.next_batch(&decoder).await
 }
 
 #[pymethods]
@@ -558,9 +553,9 @@ impl NativePager {
         extra: Option<Vec<String>>,
     ) -> PyResult<Pending> {
         let p = self.inner.clone();
-        let extra = Arc::new(extra.unwrap_or_default());
-        let schema = schema_with(&extra);
-        aio::start(py, wake_fd, token, next_batch_of(p, extra), move |py, b| {
+        let decoder = ArrowDecoder::new(&extra.unwrap_or_default());
+        let schema = decoder.schema();
+        aio::start(py, wake_fd, token, next_batch_of(p, decoder), move |py, b| {
             Ok(match b {
                 Some(b) => Py::new(py, ArrowResults::with_schema(vec![b], schema))?.into_any(),
                 None => py.None(),
@@ -572,16 +567,16 @@ impl NativePager {
     /// columns for the named extra fields.
     #[pyo3(signature = (extra=None))]
     fn collect_arrow(&self, py: Python<'_>, extra: Option<Vec<String>>) -> PyResult<ArrowResults> {
-        let extra = Arc::new(extra.unwrap_or_default());
+        let decoder = ArrowDecoder::new(&extra.unwrap_or_default());
         let mut batches = Vec::new();
         loop {
             let p = self.inner.clone();
-            match wait(py, next_batch_of(p, extra.clone()))? {
+            match wait(py, next_batch_of(p, decoder.clone()))? {
                 None => break,
                 Some(b) => batches.push(b),
             }
         }
-        Ok(ArrowResults::with_schema(batches, schema_with(&extra)))
+        Ok(ArrowResults::with_schema(batches, decoder.schema()))
     }
 }
 

@@ -32,6 +32,19 @@ fn decode_page(c: &mut Criterion) {
             decoded
         })
     });
+    // The DataFrame path: straight into Arrow columns (`--features arrow`).
+    #[cfg(feature = "arrow")]
+    g.bench_function("search_page_500_arrow", |b| {
+        b.iter(|| {
+            let decoded = webcare::arrow::decode_search_batch(
+                black_box(&resp),
+                "/results/kpn/limit:500",
+                &[],
+            );
+            assert!(matches!(&decoded, Ok((r, _)) if r.num_rows() == 500));
+            decoded
+        })
+    });
     g.finish();
 }
 

@@ -897,19 +897,32 @@ impl Results {
     /// One page: `GET /results/{profile}/{filter}` exactly as given (the filter's own `limit`
     /// and `offset` apply).
     pub async fn search(&self, profile: &str, filter: &Filter) -> Result<Page> {
-        if profile.trim().is_empty() {
-            return Err(Error::validation("the search profile name is empty"));
-        }
-        filter.validate()?;
-        let path = filter.to_path(profile);
-        let resp = self.client.call_raw(Method::Get, &path, None, true).await?;
-        let (results, total) = decode_search(&resp, &path)?;
+        let (results, total) = self
+            .search_with(profile, filter, &crate::paging::TypedDecoder)
+            .await?;
         Ok(Page {
             results,
             offset: filter.offset.unwrap_or(0),
             limit: filter.limit.unwrap_or(0),
             total,
         })
+    }
+
+    /// One page, decoded by `decoder` (typed results, or with the `arrow` feature Arrow
+    /// columns), and `data.total`.
+    pub async fn search_with<D: crate::paging::PageDecoder>(
+        &self,
+        profile: &str,
+        filter: &Filter,
+        decoder: &D,
+    ) -> Result<(D::Rows, Option<u64>)> {
+        if profile.trim().is_empty() {
+            return Err(Error::validation("the search profile name is empty"));
+        }
+        filter.validate()?;
+        let path = filter.to_path(profile);
+        let resp = self.client.call_raw(Method::Get, &path, None, true).await?;
+        decoder.decode(&resp, &path)
     }
 
     /// Every result of the filter across pages, by offset, in the filter's order. The page size

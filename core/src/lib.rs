@@ -36,6 +36,8 @@ pub use model::{
 pub use redact::Secret;
 pub use sentiment::{Language, Score, SentimentClass};
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod auth;
 pub mod client;
 pub mod paging;

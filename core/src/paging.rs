@@ -18,6 +18,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::filter::{Filter, Order};
 use crate::model::{Page, WebcareResult};
+use crate::transport::HttpResponse;
 
 fn flatten<P>(pager: P) -> ResultStream
 where
@@ -48,13 +49,70 @@ pub trait NextPage {
     fn next_page(&mut self) -> impl std::future::Future<Output = Result<Option<Page>>> + Send;
 }
 
+/// The rows of one decoded page: typed results, or (feature `arrow`) Arrow columns.
+pub trait Rows: Send + 'static {
+    /// The number of rows.
+    fn len(&self) -> usize;
+    /// Keep the first `n` rows.
+    fn truncate(&mut self, n: usize);
+    /// Whether there are no rows.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Rows for Vec<WebcareResult> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn truncate(&mut self, n: usize) {
+        Vec::truncate(self, n)
+    }
+}
+
+/// How a [`Pager`] decodes the body of a search response: into [`WebcareResult`]s
+/// ([`TypedDecoder`], the default) or, with the `arrow` feature, straight into Arrow columns
+/// ([`crate::arrow::ArrowDecoder`]).
+pub trait PageDecoder: Clone + Send + Sync + 'static {
+    /// What one page decodes to.
+    type Rows: Rows;
+    /// The rows of a 2xx search response and `data.total`, or the decoding error.
+    fn decode(&self, resp: &HttpResponse, path: &str) -> Result<(Self::Rows, Option<u64>)>;
+}
+
+/// Decodes search pages into [`WebcareResult`]s.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TypedDecoder;
+
+impl PageDecoder for TypedDecoder {
+    type Rows = Vec<WebcareResult>;
+    fn decode(&self, resp: &HttpResponse, path: &str) -> Result<(Self::Rows, Option<u64>)> {
+        crate::client::decode_search(resp, path)
+    }
+}
+
+/// A page as a pager hands it out: its rows, where it starts, the size asked for, and the
+/// server's total.
+#[derive(Debug, Clone)]
+pub struct RowsPage<R> {
+    /// The rows, in the order served.
+    pub rows: R,
+    /// The offset this page was asked for.
+    pub offset: u64,
+    /// The page size asked for.
+    pub limit: u32,
+    /// The total count, when the server reports one.
+    pub total: Option<u64>,
+}
+
 /// Offset paging over every result of a filter.
 ///
-/// While the caller handles one page, the next one is already being fetched (one request ahead,
-/// so the server's time and the decoding overlap); dropping the pager cancels that request. A
-/// caller that stops early has made at most one request it did not need.
-pub struct Pager {
+/// While the caller handles one page, the next one is already being fetched and decoded (one
+/// request ahead, so the server's time and the decoding overlap); dropping the pager cancels
+/// that request. A caller that stops early has made at most one request it did not need.
+pub struct Pager<D: PageDecoder = TypedDecoder> {
     client: Client,
+    decoder: D,
     profile: String,
     filter: Filter,
     page_size: u32,
@@ -64,14 +122,14 @@ pub struct Pager {
     pages: u64,
     yielded: u64,
     prefetch_enabled: bool,
-    prefetched: Option<Prefetch>,
+    prefetched: Option<Prefetch<D::Rows>>,
 }
 
 /// A page being fetched ahead: its offset and size, and the task (aborted on drop).
-struct Prefetch {
+struct Prefetch<R> {
     offset: u64,
     size: u32,
-    task: AbortOnDrop<Result<Page>>,
+    task: AbortOnDrop<Result<RowsPage<R>>>,
 }
 
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
@@ -82,11 +140,12 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-impl Clone for Pager {
+impl<D: PageDecoder> Clone for Pager<D> {
     /// A clone starts from the same position without sharing a page fetched ahead.
-    fn clone(&self) -> Pager {
+    fn clone(&self) -> Pager<D> {
         Pager {
             client: self.client.clone(),
+            decoder: self.decoder.clone(),
             profile: self.profile.clone(),
             filter: self.filter.clone(),
             page_size: self.page_size,
@@ -101,7 +160,7 @@ impl Clone for Pager {
     }
 }
 
-impl std::fmt::Debug for Pager {
+impl<D: PageDecoder> std::fmt::Debug for Pager<D> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pager")
             .field("profile", &self.profile)
@@ -126,6 +185,7 @@ impl Pager {
         Pager {
             next_offset: filter.offset.unwrap_or(0),
             client,
+            decoder: TypedDecoder,
             profile: profile.to_string(),
             filter: filter.clone(),
             page_size,
@@ -138,8 +198,39 @@ impl Pager {
         }
     }
 
+    /// All pages as a stream of results.
+    pub fn into_stream(self) -> ResultStream {
+        flatten(self)
+    }
+}
+
+impl<D: PageDecoder> Pager<D> {
+    /// The same pager, decoding with `decoder` from the next page on (a page fetched ahead
+    /// with the old decoder is dropped and fetched again).
+    pub fn with_decoder<D2: PageDecoder>(self, decoder: D2) -> Pager<D2> {
+        Pager {
+            client: self.client,
+            decoder,
+            profile: self.profile,
+            filter: self.filter,
+            page_size: self.page_size,
+            next_offset: self.next_offset,
+            remaining: self.remaining,
+            done: self.done,
+            pages: self.pages,
+            yielded: self.yielded,
+            prefetch_enabled: self.prefetch_enabled,
+            prefetched: None,
+        }
+    }
+
+    /// The decoder.
+    pub fn decoder(&self) -> &D {
+        &self.decoder
+    }
+
     /// Turn fetching the next page ahead on or off (on by default).
-    pub fn prefetch(mut self, enabled: bool) -> Pager {
+    pub fn prefetch(mut self, enabled: bool) -> Pager<D> {
         self.prefetch_enabled = enabled;
         if !enabled {
             self.prefetched = None;
@@ -159,13 +250,22 @@ impl Pager {
         &self,
         offset: u64,
         size: u32,
-    ) -> impl std::future::Future<Output = Result<Page>> + Send + 'static {
+    ) -> impl std::future::Future<Output = Result<RowsPage<D::Rows>>> + Send + 'static {
         let client = self.client.clone();
+        let decoder = self.decoder.clone();
         let profile = self.profile.clone();
         let mut f = self.filter.clone();
         f.limit = Some(size);
         f.offset = Some(offset);
-        async move { client.results().search(&profile, &f).await }
+        async move {
+            let (rows, total) = client.results().search_with(&profile, &f, &decoder).await?;
+            Ok(RowsPage {
+                rows,
+                offset,
+                limit: size,
+                total,
+            })
+        }
     }
 
     /// Pages fetched so far.
@@ -188,14 +288,8 @@ impl Pager {
         self.done
     }
 
-    /// All pages as a stream of results.
-    pub fn into_stream(self) -> ResultStream {
-        flatten(self)
-    }
-}
-
-impl NextPage for Pager {
-    async fn next_page(&mut self) -> Result<Option<Page>> {
+    /// The next page's rows, or `None` when done.
+    pub async fn next_rows(&mut self) -> Result<Option<RowsPage<D::Rows>>> {
         if self.done {
             return Ok(None);
         }
@@ -213,9 +307,9 @@ impl NextPage for Pager {
             None => self.fetch(offset, size).await?,
         };
         self.pages += 1;
-        let got = page.results.len() as u64;
+        let got = page.rows.len() as u64;
         if let Some(r) = self.remaining.as_mut() {
-            page.results
+            page.rows
                 .truncate(usize::try_from(*r).unwrap_or(usize::MAX));
             *r = r.saturating_sub(got);
             if *r == 0 {
@@ -226,8 +320,8 @@ impl NextPage for Pager {
             self.done = true;
         }
         self.next_offset += got;
-        self.yielded += page.results.len() as u64;
-        if page.results.is_empty() {
+        self.yielded += page.rows.len() as u64;
+        if page.rows.is_empty() {
             self.done = true;
             return Ok(None);
         }
@@ -242,6 +336,17 @@ impl NextPage for Pager {
             }
         }
         Ok(Some(page))
+    }
+}
+
+impl NextPage for Pager {
+    async fn next_page(&mut self) -> Result<Option<Page>> {
+        Ok(self.next_rows().await?.map(|p| Page {
+            results: p.rows,
+            offset: p.offset,
+            limit: p.limit,
+            total: p.total,
+        }))
     }
 }
 
@@ -346,14 +451,18 @@ pub enum ResultPager {
     Offset(Pager),
     /// By `sinceId`, oldest first.
     Keyset(KeysetPager),
+    /// By offset, decoding straight into Arrow columns (what [`ResultPager::next_batch`]
+    /// switches an offset pager to).
+    #[cfg(feature = "arrow")]
+    Columnar(Pager<crate::arrow::ArrowDecoder>),
 }
 
 impl ResultPager {
     /// For keyset paging, the largest id seen (pass it as the starting id to resume).
     pub fn last_id(&self) -> Option<u64> {
         match self {
-            ResultPager::Offset(_) => None,
             ResultPager::Keyset(k) => Some(k.last_id()),
+            _ => None,
         }
     }
 
@@ -361,13 +470,71 @@ impl ResultPager {
     pub fn into_stream(self) -> ResultStream {
         flatten(self)
     }
+
+    /// Move the pager out, leaving a finished one in its place.
+    #[cfg(feature = "arrow")]
+    fn take(&mut self) -> ResultPager {
+        let client = match self {
+            ResultPager::Offset(p) => p.client.clone(),
+            ResultPager::Keyset(k) => k.client.clone(),
+            ResultPager::Columnar(p) => p.client.clone(),
+        };
+        let finished = KeysetPager::new(client, "", &Filter::default(), 0, Some(0));
+        std::mem::replace(self, ResultPager::Keyset(finished))
+    }
+
+    /// The next page as one Arrow record batch (standard columns plus `decoder`'s extra
+    /// fields), or `None` when done. Offset pages are decoded straight into columns (an offset
+    /// pager switches to that from here on); keyset pages are decoded into results first.
+    #[cfg(feature = "arrow")]
+    pub async fn next_batch(
+        &mut self,
+        decoder: &crate::arrow::ArrowDecoder,
+    ) -> Result<Option<arrow_array::RecordBatch>> {
+        let needs_switch = match self {
+            ResultPager::Offset(_) => true,
+            ResultPager::Columnar(p) => p.decoder().extra() != decoder.extra(),
+            ResultPager::Keyset(_) => false,
+        };
+        if needs_switch {
+            *self = match self.take() {
+                ResultPager::Offset(p) => ResultPager::Columnar(p.with_decoder(decoder.clone())),
+                ResultPager::Columnar(p) => ResultPager::Columnar(p.with_decoder(decoder.clone())),
+                other => other,
+            };
+        }
+        match self {
+            ResultPager::Columnar(p) => Ok(p.next_rows().await?.map(|page| page.rows)),
+            ResultPager::Keyset(k) => match k.next_page().await? {
+                None => Ok(None),
+                Some(page) => crate::arrow::batch_with(&page.results, decoder.extra()).map(Some),
+            },
+            ResultPager::Offset(p) => match p.next_page().await? {
+                None => Ok(None),
+                Some(page) => crate::arrow::batch_with(&page.results, decoder.extra()).map(Some),
+            },
+        }
+    }
 }
 
 impl NextPage for ResultPager {
     async fn next_page(&mut self) -> Result<Option<Page>> {
+        #[cfg(feature = "arrow")]
+        if matches!(self, ResultPager::Columnar(_)) {
+            *self = match self.take() {
+                ResultPager::Columnar(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
+                other => other,
+            };
+        }
         match self {
             ResultPager::Offset(p) => p.next_page().await,
             ResultPager::Keyset(p) => p.next_page().await,
+            #[cfg(feature = "arrow")]
+            // Switched back to typed decoding just above.
+            ResultPager::Columnar(_) => Err(crate::Error::new(
+                crate::ErrorKind::Server,
+                "internal: the columnar pager was not switched to typed pages",
+            )),
         }
     }
 }

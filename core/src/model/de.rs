@@ -245,13 +245,58 @@ pub fn string_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Erro
 /// A list of strings; numbers and objects become their JSON text; null is empty; an object
 /// becomes its values.
 pub fn string_list_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(match v {
-        Value::Null => Vec::new(),
-        Value::Array(items) => items.iter().filter_map(value_to_string).collect(),
-        Value::Object(map) => map.values().filter_map(value_to_string).collect(),
-        other => value_to_string(&other).into_iter().collect(),
-    })
+    struct V;
+    impl<'de> de::Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of strings")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element_seed(OptStringSeed)? {
+                out.extend(s);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+            let mut out = Vec::new();
+            while map.next_key::<de::IgnoredAny>()?.is_some() {
+                out.extend(map.next_value_seed(OptStringSeed)?);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<String>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<String>, E> {
+            Ok(OptStringVisitor.visit_bool(v)?.into_iter().collect())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<String>, E> {
+            Ok(OptStringVisitor.visit_i64(v)?.into_iter().collect())
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<String>, E> {
+            Ok(OptStringVisitor.visit_u64(v)?.into_iter().collect())
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<String>, E> {
+            Ok(OptStringVisitor.visit_f64(v)?.into_iter().collect())
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_owned()])
+        }
+    }
+    d.deserialize_any(V)
+}
+
+struct OptStringSeed;
+
+impl<'de> de::DeserializeSeed<'de> for OptStringSeed {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        opt_string_lenient(d)
+    }
 }
 
 /// A number of seconds given as an integer, a float or a numeric string.
@@ -264,27 +309,247 @@ pub fn f64_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
     })
 }
 
+/// The items of a list, or the values of an object keyed by id, each as a `Value`; null is
+/// empty; anything else is `Err(value)` (the caller decides). Only the items are buffered, not
+/// the whole list (an empty list costs nothing).
+fn list_items<'de, D: Deserializer<'de>>(d: D) -> Result<Result<Vec<Value>, Value>, D::Error> {
+    struct V;
+    impl<'de> de::Visitor<'de> for V {
+        type Value = Result<Vec<Value>, Value>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list or an object")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(v) = seq.next_element::<Value>()? {
+                out.push(v);
+            }
+            Ok(Ok(out))
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while map.next_key::<de::IgnoredAny>()?.is_some() {
+                out.push(map.next_value::<Value>()?);
+            }
+            Ok(Ok(out))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Ok(Vec::new()))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Ok(Vec::new()))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Err(Value::Bool(v)))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Err(Value::from(v)))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Err(Value::from(v)))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Err(f64_value(v)))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Err(Value::String(v.to_owned())))
+        }
+    }
+    d.deserialize_any(V)
+}
+
 /// A list of `T` given as a JSON list, an object keyed by id (values taken in order), or null.
 pub fn list_or_map<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: serde::de::DeserializeOwned,
 {
-    let v = Value::deserialize(d)?;
-    let items: Vec<Value> = match v {
-        Value::Null => Vec::new(),
-        Value::Array(items) => items,
-        Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
-        other => {
-            return Err(de::Error::custom(format!(
-                "expected a list or an object, got {other}"
-            )))
-        }
-    };
+    let items = list_items(d)?
+        .map_err(|other| de::Error::custom(format!("expected a list or an object, got {other}")))?;
     items
         .into_iter()
         .map(|item| serde_json::from_value(item).map_err(de::Error::custom))
         .collect()
+}
+
+/// Tags (`tagsList`): [`list_or_map`] of [`super::Tag`], decoded without buffering each tag.
+pub fn tag_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<super::Tag>, D::Error> {
+    struct TagSeed;
+    impl<'de> de::DeserializeSeed<'de> for TagSeed {
+        type Value = super::Tag;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<super::Tag, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> de::Visitor<'de> for TagSeed {
+        type Value = super::Tag;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a tag object")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<super::Tag, A::Error> {
+            let mut t = super::Tag::default();
+            while let Some(k) = map.next_key::<String>()? {
+                match k.as_str() {
+                    "id" => t.id = map.next_value_seed(OptU64Seed)?,
+                    "name" => t.name = map.next_value_seed(OptStringSeed)?.unwrap_or_default(),
+                    _ => {
+                        let v: Value = map.next_value()?;
+                        t.extra.insert(k, v);
+                    }
+                }
+            }
+            Ok(t)
+        }
+    }
+    struct V;
+    impl<'de> de::Visitor<'de> for V {
+        type Value = Vec<super::Tag>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list or an object")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(t) = seq.next_element_seed(TagSeed)? {
+                out.push(t);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while map.next_key::<de::IgnoredAny>()?.is_some() {
+                out.push(map.next_value_seed(TagSeed)?);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V)
+}
+
+struct OptU64Seed;
+
+impl<'de> de::DeserializeSeed<'de> for OptU64Seed {
+    type Value = Option<u64>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
+        opt_u64_lenient(d)
+    }
+}
+
+/// Connections (`availableConnections`): [`list_or_map_or_ids`] of [`super::Connection`],
+/// decoded without buffering each connection.
+pub fn connection_list<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<super::Connection>, D::Error> {
+    use super::Connection;
+    fn bare_id<E: de::Error>(v: Value) -> Result<Connection, E> {
+        Ok(Connection {
+            id: u64_lenient(v).map_err(E::custom)?,
+            ..Connection::default()
+        })
+    }
+    struct ConnSeed;
+    impl<'de> de::DeserializeSeed<'de> for ConnSeed {
+        type Value = Connection;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Connection, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> de::Visitor<'de> for ConnSeed {
+        type Value = Connection;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a connection object or id")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Connection, A::Error> {
+            let mut c = Connection::default();
+            while let Some(k) = map.next_key::<String>()? {
+                match k.as_str() {
+                    "id" => c.id = map.next_value_seed(U64Seed)?,
+                    "name" => c.name = map.next_value_seed(OptStringSeed)?,
+                    "source" => c.source = map.next_value_seed(OptI64Seed)?,
+                    _ => {
+                        let v: Value = map.next_value()?;
+                        c.extra.insert(k, v);
+                    }
+                }
+            }
+            Ok(c)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Connection, E> {
+            bare_id(Value::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Connection, E> {
+            bare_id(Value::from(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Connection, E> {
+            bare_id(f64_value(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Connection, E> {
+            bare_id(Value::String(v.to_owned()))
+        }
+    }
+    struct V;
+    impl<'de> de::Visitor<'de> for V {
+        type Value = Vec<Connection>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list or an object of connections")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(c) = seq.next_element_seed(ConnSeed)? {
+                out.push(c);
+            }
+            Ok(out)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while map.next_key::<de::IgnoredAny>()?.is_some() {
+                out.push(map.next_value_seed(ConnSeed)?);
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(vec![ConnSeed.visit_i64(v)?])
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(vec![ConnSeed.visit_u64(v)?])
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(vec![ConnSeed.visit_f64(v)?])
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![ConnSeed.visit_str(v)?])
+        }
+    }
+    d.deserialize_any(V)
+}
+
+struct U64Seed;
+
+impl<'de> de::DeserializeSeed<'de> for U64Seed {
+    type Value = u64;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
+        u64_lenient(d)
+    }
+}
+
+struct OptI64Seed;
+
+impl<'de> de::DeserializeSeed<'de> for OptI64Seed {
+    type Value = Option<i64>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<i64>, D::Error> {
+        opt_i64_lenient(d)
+    }
 }
 
 /// A list of `T` where each item may also be a bare id; see [`list_or_map`].
@@ -293,13 +558,7 @@ where
     D: Deserializer<'de>,
     T: serde::de::DeserializeOwned,
 {
-    let v = Value::deserialize(d)?;
-    let items: Vec<Value> = match v {
-        Value::Null => Vec::new(),
-        Value::Array(items) => items,
-        Value::Object(map) => map.into_iter().map(|(_, v)| v).collect(),
-        other => vec![other],
-    };
+    let items = list_items(d)?.unwrap_or_else(|other| vec![other]);
     items
         .into_iter()
         .map(|item| {
@@ -444,6 +703,76 @@ mod tests {
             }
             let s = via(&text, |d| opt_string_lenient(d));
             prop_assert_eq!(s, Ok(value_to_string(&v)));
+            let l = via(&text, |d| string_list_lenient(d));
+            let want: Vec<String> = match &v {
+                Value::Null => Vec::new(),
+                Value::Array(items) => items.iter().filter_map(value_to_string).collect(),
+                Value::Object(map) => map.values().filter_map(value_to_string).collect(),
+                other => value_to_string(other).into_iter().collect(),
+            };
+            prop_assert_eq!(l, Ok(want));
+            let tags = via(&text, |d| tag_list(d));
+            let want = via(&text, |d| list_or_map::<_, super::super::Tag>(d));
+            match want {
+                Ok(w) => prop_assert_eq!(tags, Ok(w)),
+                Err(_) => prop_assert!(tags.is_err()),
+            }
+            let items = via(&text, |d| list_or_map::<_, Value>(d));
+            match &v {
+                Value::Null => prop_assert_eq!(items, Ok(Vec::new())),
+                Value::Array(a) => prop_assert_eq!(items, Ok(a.clone())),
+                Value::Object(m) => prop_assert_eq!(items, Ok(m.values().cloned().collect())),
+                other => {
+                    let want = format!("expected a list or an object, got {other}");
+                    prop_assert!(items.unwrap_err().starts_with(&want));
+                }
+            }
+        }
+    }
+
+    fn conn_json() -> impl Strategy<Value = Value> {
+        keyed_json(&["id", "name", "source", "visible"])
+    }
+
+    fn tag_json() -> impl Strategy<Value = Value> {
+        keyed_json(&["id", "name", "type", "visible"])
+    }
+
+    fn keyed_json(keys: &'static [&'static str]) -> impl Strategy<Value = Value> {
+        let item = move || {
+            prop::collection::vec((prop::sample::select(keys), json()), 0..4).prop_map(|kv| {
+                Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            })
+        };
+        prop_oneof![
+            prop::collection::vec(prop_oneof![4 => item(), 1 => json()], 0..4)
+                .prop_map(Value::Array),
+            prop::collection::vec(("[0-9]{1,2}", item()), 0..3)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            json(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn connection_lists_match_the_value_rule(v in conn_json()) {
+            let text = v.to_string();
+            let got = via(&text, |d| connection_list(d));
+            match via(&text, |d| list_or_map_or_ids::<_, super::super::Connection>(d)) {
+                Ok(w) => prop_assert_eq!(got, Ok(w)),
+                Err(_) => prop_assert!(got.is_err()),
+            }
+        }
+
+        #[test]
+        fn tag_lists_match_the_value_rule(v in tag_json()) {
+            let text = v.to_string();
+            let tags = via(&text, |d| tag_list(d));
+            match via(&text, |d| list_or_map::<_, super::super::Tag>(d)) {
+                Ok(w) => prop_assert_eq!(tags, Ok(w)),
+                Err(_) => prop_assert!(tags.is_err()),
+            }
         }
     }
 }

@@ -310,7 +310,7 @@ mod result_de {
     seed!(BoolLenient, bool, |d| de::bool_lenient(d));
     seed!(I64Lenient, i64, |d| de::i64_lenient(d));
     seed!(OptI64Lenient, Option<i64>, |d| de::opt_i64_lenient(d));
-    seed!(ListOrMapTag, Vec<Tag>, |d| de::list_or_map::<D, Tag>(d));
+    seed!(ListOrMapTag, Vec<Tag>, |d| de::tag_list(d));
     seed!(ListOrMapActivity, Vec<Activity>, |d| de::list_or_map::<
         D,
         Activity,
@@ -319,7 +319,7 @@ mod result_de {
         d
     ));
     seed!(ListOrMapOrIdsConnection, Vec<Connection>, |d| {
-        de::list_or_map_or_ids::<D, Connection>(d)
+        de::connection_list(d)
     });
 
     enum Field {

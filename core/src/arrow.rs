@@ -1,0 +1,730 @@
+//! Results as Arrow columns (feature `arrow`): the table schema, record batches from decoded
+//! results, and a columnar decoder that reads a search response straight into Arrow builders.
+//!
+//! The columnar decoder is the fast path of the DataFrame exports: it never builds a
+//! [`WebcareResult`] (no per-field `String`, no `extra` map of JSON values), it skips the fields
+//! that have no column, and it borrows strings from the response where JSON allows it. It applies
+//! the same lenient rules as the typed decoder, column by column, so
+//! `decode_search_batch(resp) == batch(decode_search(resp))` for every response the typed
+//! decoder accepts (tested); a response it does not take is decoded the typed way, which gives
+//! the precise error.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::{
+    ArrayRef, BooleanArray, Int64Array, Int8Array, RecordBatch, TimestampMillisecondArray,
+    UInt32Array, UInt64Array,
+};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::filter::Source;
+use crate::model::{self, parse_time_ms, Tag, WebcareResult};
+use crate::sentiment::SentimentClass;
+use crate::transport::HttpResponse;
+
+/// The standard columns of a results table, in order.
+pub fn schema() -> SchemaRef {
+    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            let s = |n: &str| Field::new(n, DataType::Utf8, true);
+            let b = |n: &str| Field::new(n, DataType::Boolean, false);
+            Arc::new(Schema::new(vec![
+                Field::new("unique_id", DataType::UInt64, false),
+                Field::new(
+                    "time",
+                    DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+                    true,
+                ),
+                Field::new("source", DataType::Int64, false),
+                s("source_name"),
+                Field::new("type", DataType::Int64, false),
+                Field::new("status", DataType::Int64, false),
+                Field::new("sentiment", DataType::Int8, false),
+                Field::new("sentiment_label", DataType::Utf8, false),
+                b("private"),
+                b("own"),
+                b("checked"),
+                b("bookmarked"),
+                s("title"),
+                s("subtitle"),
+                s("description"),
+                s("case_id"),
+                s("person_id"),
+                s("profile_id"),
+                Field::new("search_id", DataType::UInt64, true),
+                s("link"),
+                b("reply_available"),
+                b("like_available"),
+                Field::new("default_connection", DataType::UInt64, true),
+                Field::new("tbrank", DataType::Int64, true),
+                Field::new(
+                    "tags",
+                    DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+                    false,
+                ),
+                Field::new("reply_count", DataType::UInt32, false),
+            ]))
+        })
+        .clone()
+}
+
+/// The standard columns plus one string column per requested extra field (a field the client
+/// does not name, see [`WebcareResult::extra`]).
+pub fn schema_with(extra: &[String]) -> SchemaRef {
+    if extra.is_empty() {
+        return schema();
+    }
+    let base = schema();
+    let mut fields: Vec<Field> = base.fields().iter().map(|f| f.as_ref().clone()).collect();
+    for name in extra {
+        fields.push(Field::new(name, DataType::Utf8, true));
+    }
+    Arc::new(Schema::new(fields))
+}
+
+/// An extra field's cell: the string, or the JSON text of any other value; null when missing.
+fn extra_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn arrow_error(e: ArrowError) -> Error {
+    Error::decode(format!("arrow: {e}"))
+}
+
+/// One record batch for these results, with string columns for the named extra fields (JSON
+/// text for values that are not strings; null when missing).
+pub fn batch_with(rs: &[WebcareResult], extra: &[String]) -> Result<RecordBatch> {
+    let mut cols = Columns::new(rs.len(), extra.len());
+    for r in rs {
+        let row = Row {
+            unique_id: Some(r.unique_id),
+            time: r.time.as_deref().map(Cow::Borrowed),
+            source: r.source,
+            result_type: r.result_type,
+            status: r.status,
+            sentiment: r.sentiment,
+            private: r.private,
+            own: r.own,
+            checked: r.checked,
+            bookmarked: r.bookmarked,
+            reply_available: r.reply_available,
+            like_available: r.like_available,
+            title: r.title.as_deref().map(Cow::Borrowed),
+            subtitle: r.subtitle.as_deref().map(Cow::Borrowed),
+            description: r.description.as_deref().map(Cow::Borrowed),
+            case_id: r.case_id.as_deref().map(Cow::Borrowed),
+            person_id: r.person_id.as_deref().map(Cow::Borrowed),
+            profile_id: r.profile_id.as_deref().map(Cow::Borrowed),
+            link: r.link.as_deref().map(Cow::Borrowed),
+            search_id: r.search_id,
+            default_connection: r.default_connection,
+            tbrank: r.tbrank,
+            tags: Vec::new(),
+            replies: r.replies.len(),
+            extras: extra
+                .iter()
+                .map(|n| r.extra.get(n).and_then(extra_text))
+                .collect(),
+        };
+        cols.push_row(row, r.tags_list.iter().map(|t| t.name.as_str()));
+    }
+    cols.finish(schema_with(extra))
+}
+
+/// One record batch for these results (the standard columns).
+pub fn batch(rs: &[WebcareResult]) -> Result<RecordBatch> {
+    batch_with(rs, &[])
+}
+
+/// Decode a search response straight into one record batch (standard columns plus the named
+/// extra fields), and `data.total`. Same results, in the same order, as
+/// [`crate::decode::decode_search`] followed by [`batch_with`]; a response that the fast path
+/// does not take (a non-`SUCCES` status, an unusual shape, a bad value) is decoded that way, so
+/// errors are the typed decoder's.
+pub fn decode_search_batch(
+    resp: &HttpResponse,
+    path: &str,
+    extra: &[String],
+) -> Result<(RecordBatch, Option<u64>)> {
+    let mut cols = Columns::new(0, extra.len());
+    let mut de = serde_json::Deserializer::from_slice(&resp.body);
+    let fast = EnvelopeSeed {
+        cols: &mut cols,
+        extra,
+    }
+    .deserialize(&mut de)
+    .and_then(|out| de.end().map(|()| out));
+    match fast {
+        Ok(Envelope {
+            success: true,
+            total,
+        }) => Ok((cols.finish(schema_with(extra))?, total)),
+        _ => {
+            let (results, total) = crate::client::decode_search(resp, path)?;
+            Ok((batch_with(&results, extra)?, total))
+        }
+    }
+}
+
+/// One result's cells, borrowed from the response where possible.
+#[derive(Default)]
+struct Row<'a> {
+    unique_id: Option<u64>,
+    time: Option<Cow<'a, str>>,
+    source: i64,
+    result_type: i64,
+    status: i64,
+    sentiment: i64,
+    private: bool,
+    own: bool,
+    checked: bool,
+    bookmarked: bool,
+    reply_available: bool,
+    like_available: bool,
+    title: Option<Cow<'a, str>>,
+    subtitle: Option<Cow<'a, str>>,
+    description: Option<Cow<'a, str>>,
+    case_id: Option<Cow<'a, str>>,
+    person_id: Option<Cow<'a, str>>,
+    profile_id: Option<Cow<'a, str>>,
+    link: Option<Cow<'a, str>>,
+    search_id: Option<u64>,
+    default_connection: Option<u64>,
+    tbrank: Option<i64>,
+    tags: Vec<Tag>,
+    replies: usize,
+    extras: Vec<Option<String>>,
+}
+
+/// The column builders of a batch being decoded.
+struct Columns {
+    unique_id: Vec<u64>,
+    time: Vec<Option<i64>>,
+    source: Vec<i64>,
+    source_name: StringBuilder,
+    result_type: Vec<i64>,
+    status: Vec<i64>,
+    sentiment: Vec<i8>,
+    sentiment_label: StringBuilder,
+    private: Vec<bool>,
+    own: Vec<bool>,
+    checked: Vec<bool>,
+    bookmarked: Vec<bool>,
+    title: StringBuilder,
+    subtitle: StringBuilder,
+    description: StringBuilder,
+    case_id: StringBuilder,
+    person_id: StringBuilder,
+    profile_id: StringBuilder,
+    search_id: Vec<Option<u64>>,
+    link: StringBuilder,
+    reply_available: Vec<bool>,
+    like_available: Vec<bool>,
+    default_connection: Vec<Option<u64>>,
+    tbrank: Vec<Option<i64>>,
+    tags: ListBuilder<StringBuilder>,
+    reply_count: Vec<u32>,
+    extras: Vec<StringBuilder>,
+}
+
+impl Columns {
+    fn new(rows: usize, extra: usize) -> Columns {
+        let strings =
+            |bytes_per_row: usize| StringBuilder::with_capacity(rows, rows * bytes_per_row);
+        Columns {
+            unique_id: Vec::with_capacity(rows),
+            time: Vec::with_capacity(rows),
+            source: Vec::with_capacity(rows),
+            source_name: strings(8),
+            result_type: Vec::with_capacity(rows),
+            status: Vec::with_capacity(rows),
+            sentiment: Vec::with_capacity(rows),
+            sentiment_label: strings(8),
+            private: Vec::with_capacity(rows),
+            own: Vec::with_capacity(rows),
+            checked: Vec::with_capacity(rows),
+            bookmarked: Vec::with_capacity(rows),
+            title: strings(32),
+            subtitle: strings(32),
+            description: strings(160),
+            case_id: strings(8),
+            person_id: strings(8),
+            profile_id: strings(8),
+            search_id: Vec::with_capacity(rows),
+            link: strings(48),
+            reply_available: Vec::with_capacity(rows),
+            like_available: Vec::with_capacity(rows),
+            default_connection: Vec::with_capacity(rows),
+            tbrank: Vec::with_capacity(rows),
+            tags: ListBuilder::new(StringBuilder::new()),
+            reply_count: Vec::with_capacity(rows),
+            extras: (0..extra).map(|_| strings(16)).collect(),
+        }
+    }
+
+    fn push_row<'t>(&mut self, row: Row<'_>, tags: impl Iterator<Item = &'t str>) {
+        self.unique_id.push(row.unique_id.unwrap_or_default());
+        self.time.push(row.time.as_deref().and_then(parse_time_ms));
+        self.source.push(row.source);
+        self.source_name
+            .append_option(Source::from_id(row.source).map(|s| s.as_str()));
+        self.result_type.push(row.result_type);
+        self.status.push(row.status);
+        let class = SentimentClass::from_value(row.sentiment);
+        self.sentiment.push(class.value());
+        self.sentiment_label.append_value(class.as_str());
+        self.private.push(row.private);
+        self.own.push(row.own);
+        self.checked.push(row.checked);
+        self.bookmarked.push(row.bookmarked);
+        self.title.append_option(row.title);
+        self.subtitle.append_option(row.subtitle);
+        self.description.append_option(row.description);
+        self.case_id.append_option(row.case_id);
+        self.person_id.append_option(row.person_id);
+        self.profile_id.append_option(row.profile_id);
+        self.search_id.push(row.search_id);
+        self.link.append_option(row.link);
+        self.reply_available.push(row.reply_available);
+        self.like_available.push(row.like_available);
+        self.default_connection.push(row.default_connection);
+        self.tbrank.push(row.tbrank);
+        for t in tags {
+            self.tags.values().append_value(t);
+        }
+        for t in &row.tags {
+            self.tags.values().append_value(&t.name);
+        }
+        self.tags.append(true);
+        self.reply_count
+            .push(u32::try_from(row.replies).unwrap_or(u32::MAX));
+        for (b, v) in self.extras.iter_mut().zip(row.extras) {
+            b.append_option(v);
+        }
+    }
+
+    fn finish(mut self, schema: SchemaRef) -> Result<RecordBatch> {
+        let bools = |v: Vec<bool>| -> ArrayRef { Arc::new(BooleanArray::from(v)) };
+        let mut columns: Vec<ArrayRef> = vec![
+            Arc::new(UInt64Array::from(self.unique_id)),
+            Arc::new(TimestampMillisecondArray::from(self.time).with_timezone("UTC")),
+            Arc::new(Int64Array::from(self.source)),
+            Arc::new(self.source_name.finish()),
+            Arc::new(Int64Array::from(self.result_type)),
+            Arc::new(Int64Array::from(self.status)),
+            Arc::new(Int8Array::from(self.sentiment)),
+            Arc::new(self.sentiment_label.finish()),
+            bools(self.private),
+            bools(self.own),
+            bools(self.checked),
+            bools(self.bookmarked),
+            Arc::new(self.title.finish()),
+            Arc::new(self.subtitle.finish()),
+            Arc::new(self.description.finish()),
+            Arc::new(self.case_id.finish()),
+            Arc::new(self.person_id.finish()),
+            Arc::new(self.profile_id.finish()),
+            Arc::new(UInt64Array::from(self.search_id)),
+            Arc::new(self.link.finish()),
+            bools(self.reply_available),
+            bools(self.like_available),
+            Arc::new(UInt64Array::from(self.default_connection)),
+            Arc::new(Int64Array::from(self.tbrank)),
+            Arc::new(self.tags.finish()),
+            Arc::new(UInt32Array::from(self.reply_count)),
+        ];
+        for b in &mut self.extras {
+            columns.push(Arc::new(b.finish()) as ArrayRef);
+        }
+        RecordBatch::try_new(schema, columns).map_err(arrow_error)
+    }
+}
+
+/// What the envelope said besides the results.
+struct Envelope {
+    success: bool,
+    total: Option<u64>,
+}
+
+struct EnvelopeSeed<'c> {
+    cols: &'c mut Columns,
+    extra: &'c [String],
+}
+
+impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
+    type Value = Envelope;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Envelope, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
+    type Value = Envelope;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Webcare envelope")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Envelope, A::Error> {
+        let mut total = None;
+        let mut status: Option<String> = None;
+        let mut seen_data = false;
+        while let Some(key) = map.next_key_seed(Key)? {
+            match key.as_ref() {
+                "data" if !seen_data => {
+                    seen_data = true;
+                    total = map.next_value_seed(DataSeed {
+                        cols: &mut *self.cols,
+                        extra: self.extra,
+                    })?;
+                }
+                // A second `data` would replace the first: leave that to the typed decoder.
+                "data" => return Err(A::Error::custom("duplicate data")),
+                "status" => status = map.next_value()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let success = match status.as_deref().map(str::trim) {
+            None | Some("") => true,
+            Some(s) => {
+                s.eq_ignore_ascii_case(model::STATUS_SUCCESS)
+                    || s.eq_ignore_ascii_case("SUCCESS")
+                    || s.eq_ignore_ascii_case("OK")
+            }
+        };
+        Ok(Envelope { success, total })
+    }
+}
+
+struct DataSeed<'c> {
+    cols: &'c mut Columns,
+    extra: &'c [String],
+}
+
+impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
+    type Value = Option<u64>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Option<u64>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DataSeed<'_> {
+    type Value = Option<u64>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the data of a search")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Option<u64>, A::Error> {
+        let mut total = None;
+        let mut seen_results = false;
+        while let Some(key) = map.next_key_seed(Key)? {
+            match key.as_ref() {
+                "results" if !seen_results => {
+                    seen_results = true;
+                    map.next_value_seed(ResultsSeed {
+                        cols: &mut *self.cols,
+                        extra: self.extra,
+                    })?;
+                }
+                "results" => return Err(A::Error::custom("duplicate results")),
+                "total" => total = map.next_value::<Option<u64>>()?,
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(total)
+    }
+}
+
+struct ResultsSeed<'c> {
+    cols: &'c mut Columns,
+    extra: &'c [String],
+}
+
+impl<'de> DeserializeSeed<'de> for ResultsSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResultsSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of results keyed by id, or a list")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            let row = map.next_value_seed(RowSeed { extra: self.extra })?;
+            self.cols.push_row(row, std::iter::empty());
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while let Some(row) = seq.next_element_seed(RowSeed { extra: self.extra })? {
+            self.cols.push_row(row, std::iter::empty());
+        }
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+}
+
+/// A lenient optional string (see [`model::opt_string_lenient`]), borrowed when JSON allows.
+struct CowStr;
+
+impl<'de> DeserializeSeed<'de> for CowStr {
+    type Value = Option<Cow<'de, str>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CowStr {
+    type Value = Option<Cow<'de, str>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(
+        self,
+        v: &'de str,
+    ) -> std::result::Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> std::result::Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v)))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_string())))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_string())))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_string())))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map(|n| Cow::Owned(n.to_string())))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
+        let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(Some(Cow::Owned(v.to_string())))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
+        let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(Some(Cow::Owned(v.to_string())))
+    }
+}
+
+use serde::Deserialize as _;
+
+macro_rules! lenient {
+    ($name:ident, $t:ty, $f:path) => {
+        struct $name;
+        impl<'de> DeserializeSeed<'de> for $name {
+            type Value = $t;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<$t, D::Error> {
+                $f(d)
+            }
+        }
+    };
+}
+
+lenient!(U64Lenient, u64, model::u64_lenient);
+lenient!(OptU64Lenient, Option<u64>, model::opt_u64_lenient);
+lenient!(BoolLenient, bool, model::bool_lenient);
+lenient!(I64Lenient, i64, model::i64_lenient);
+lenient!(OptI64Lenient, Option<i64>, model::opt_i64_lenient);
+lenient!(StringList, Vec<String>, model::string_list_lenient);
+
+lenient!(Tags, Vec<Tag>, model::tag_list);
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(
+        self,
+        v: &'de str,
+    ) -> std::result::Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+}
+
+struct Activities;
+impl<'de> DeserializeSeed<'de> for Activities {
+    type Value = Vec<model::Activity>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        model::list_or_map::<D, model::Activity>(d)
+    }
+}
+
+struct Connections;
+impl<'de> DeserializeSeed<'de> for Connections {
+    type Value = Vec<model::Connection>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        model::connection_list(d)
+    }
+}
+
+struct RowSeed<'c> {
+    extra: &'c [String],
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Row<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Row<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = Row<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a result object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Row<'de>, A::Error> {
+        let mut r = Row {
+            extras: vec![None; self.extra.len()],
+            ..Row::default()
+        };
+        while let Some(key) = map.next_key_seed(Key)? {
+            match key.as_ref() {
+                "uniqueId" => r.unique_id = Some(map.next_value_seed(U64Lenient)?),
+                "searchId" => r.search_id = map.next_value_seed(OptU64Lenient)?,
+                "caseId" => r.case_id = map.next_value_seed(CowStr)?,
+                "personId" => r.person_id = map.next_value_seed(CowStr)?,
+                "profileId" => r.profile_id = map.next_value_seed(CowStr)?,
+                "link" => r.link = map.next_value_seed(CowStr)?,
+                "title" => r.title = map.next_value_seed(CowStr)?,
+                "subtitle" => r.subtitle = map.next_value_seed(CowStr)?,
+                "description" => r.description = map.next_value_seed(CowStr)?,
+                "time" => r.time = map.next_value_seed(CowStr)?,
+                "private" => r.private = map.next_value_seed(BoolLenient)?,
+                "own" => r.own = map.next_value_seed(BoolLenient)?,
+                "source" => r.source = map.next_value_seed(I64Lenient)?,
+                "type" => r.result_type = map.next_value_seed(I64Lenient)?,
+                "status" => r.status = map.next_value_seed(I64Lenient)?,
+                "sentiment" => r.sentiment = map.next_value_seed(I64Lenient)?,
+                "checked" => r.checked = map.next_value_seed(BoolLenient)?,
+                "bookmarked" => r.bookmarked = map.next_value_seed(BoolLenient)?,
+                "tbrank" => r.tbrank = map.next_value_seed(OptI64Lenient)?,
+                "tagsList" => r.tags = map.next_value_seed(Tags)?,
+                "replies" => r.replies = map.next_value_seed(StringList)?.len(),
+                "defaultConnection" => r.default_connection = map.next_value_seed(OptU64Lenient)?,
+                "replyAvailable" => r.reply_available = map.next_value_seed(BoolLenient)?,
+                "likeAvailable" => r.like_available = map.next_value_seed(BoolLenient)?,
+                // Fields without a column, decoded only where the typed decoder could refuse
+                // them (so both paths accept the same responses).
+                "activities" => {
+                    map.next_value_seed(Activities)?;
+                }
+                "notes" => {
+                    map.next_value_seed(StringList)?;
+                }
+                "availableConnections" => {
+                    map.next_value_seed(Connections)?;
+                }
+                "image" | "imageLink" | "draft" | "replyPrefix" | "replySuffix" => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                other => match self.extra.iter().position(|n| n == other) {
+                    Some(i) => {
+                        let v: Value = map.next_value()?;
+                        r.extras[i] = extra_text(&v);
+                    }
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                },
+            }
+        }
+        if r.unique_id.is_none() {
+            return Err(A::Error::missing_field("uniqueId"));
+        }
+        Ok(r)
+    }
+}
+
+impl crate::paging::Rows for RecordBatch {
+    fn len(&self) -> usize {
+        self.num_rows()
+    }
+    fn truncate(&mut self, n: usize) {
+        if n < self.num_rows() {
+            *self = self.slice(0, n);
+        }
+    }
+}
+
+/// Decodes search pages into record batches (see [`crate::Pager::columnar`]).
+#[derive(Debug, Clone, Default)]
+pub struct ArrowDecoder {
+    extra: Arc<[String]>,
+}
+
+impl ArrowDecoder {
+    /// Standard columns plus the named extra fields.
+    pub fn new(extra: &[String]) -> ArrowDecoder {
+        ArrowDecoder {
+            extra: extra.into(),
+        }
+    }
+
+    /// The extra fields this decoder adds as columns.
+    pub fn extra(&self) -> &[String] {
+        &self.extra
+    }
+
+    /// The schema of the batches it makes.
+    pub fn schema(&self) -> SchemaRef {
+        schema_with(&self.extra)
+    }
+}
+
+impl crate::paging::PageDecoder for ArrowDecoder {
+    type Rows = RecordBatch;
+    fn decode(&self, resp: &HttpResponse, path: &str) -> Result<(RecordBatch, Option<u64>)> {
+        decode_search_batch(resp, path, &self.extra)
+    }
+}

@@ -1,0 +1,235 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The columnar decoder (`webcare::arrow::decode_search_batch`) against the typed one followed by
+//! `batch_with`: the same batch for every response the typed decoder takes, an error for the
+//! ones it refuses.
+
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+use webcare::arrow::{batch_with, decode_search_batch};
+use webcare::decode::{decode_search, HttpResponse};
+
+fn resp(body: impl Into<Vec<u8>>) -> HttpResponse {
+    HttpResponse {
+        status: 200,
+        headers: Vec::new(),
+        body: bytes::Bytes::from(body.into()),
+    }
+}
+
+fn extras() -> Vec<String> {
+    [
+        "language",
+        "handler",
+        "labels",
+        "caseStatus",
+        "nothing",
+        "parentId",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// Both paths agree: equal batches, or both fail.
+fn agree(body: &[u8], extra: &[String]) -> Option<usize> {
+    let r = resp(body.to_vec());
+    let typed = decode_search(&r, "results/kpn")
+        .and_then(|(rs, total)| Ok((batch_with(&rs, extra)?, total)));
+    let columnar = decode_search_batch(&r, "results/kpn", extra);
+    match (typed, columnar) {
+        (Ok((a, ta)), Ok((b, tb))) => {
+            assert_eq!(a, b, "batches differ for {}", String::from_utf8_lossy(body));
+            assert_eq!(ta, tb, "totals differ");
+            Some(a.num_rows())
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a.kind(), b.kind());
+            None
+        }
+        (a, b) => panic!(
+            "typed {:?} vs columnar {:?} for {}",
+            a.map(|x| x.0.num_rows()),
+            b.map(|x| x.0.num_rows()),
+            String::from_utf8_lossy(body)
+        ),
+    }
+}
+
+#[test]
+fn a_sandbox_page_decodes_the_same_both_ways() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/data/page500.json");
+    let body = std::fs::read(path).unwrap();
+    assert_eq!(agree(&body, &extras()), Some(500));
+    assert_eq!(agree(&body, &[]), Some(500));
+    let (b, total) = decode_search_batch(&resp(body), "p", &extras()).unwrap();
+    assert!(total.unwrap() >= 500);
+    assert_eq!(b.num_columns(), 26 + extras().len());
+    // A requested field that no result has is a column of nulls.
+    let nothing = b.column_by_name("nothing").unwrap();
+    assert_eq!(nothing.null_count(), 500);
+}
+
+#[test]
+fn the_shared_search_vectors_decode_the_same_both_ways() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/envelopes.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut n = 0;
+    for case in v["cases"].as_array().unwrap() {
+        if case["operation"] != "search" {
+            continue;
+        }
+        let body = serde_json::to_vec(&case["body"]).unwrap();
+        let ok = agree(&body, &extras()).is_some();
+        assert_eq!(ok, case.get("error_kind").is_none(), "{}", case["name"]);
+        n += 1;
+    }
+    assert!(n >= 6);
+}
+
+#[test]
+fn odd_envelopes_fall_back_to_the_typed_decoder() {
+    for body in [
+        r#"{"data":{"results":{}},"status":"ERROR","messages":[{"title":"x","description":"y"}]}"#,
+        r#"{"data":{"results":[{"uniqueId":1}],"total":"7"}}"#,
+        r#"{"data":{"results":[{"uniqueId":1}]},"data":{"results":[{"uniqueId":2}]}}"#,
+        r#"{"data":[{"uniqueId":3}]}"#,
+        r#"{"data":null}"#,
+        r#"{"data":{"results":null}}"#,
+        r#"{"data":{"results":[{"uniqueId":1}]}} trailing"#,
+        r#"not json"#,
+        r#"{"data":{"results":[{"uniqueId":1,"private":"maybe"}]}}"#,
+        r#"{"data":{"results":[{"uniqueId":-1}]}}"#,
+        r#"{"data":{"results":[{"title":"no id"}]}}"#,
+    ] {
+        agree(body.as_bytes(), &extras());
+    }
+}
+
+fn scalar() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        (-3i64..100_000).prop_map(Value::from),
+        (-2.0f64..3.0).prop_map(|f| json!(f)),
+        Just(json!(2.0)),
+        prop_oneof![
+            Just("1"),
+            Just("0"),
+            Just(" 12 "),
+            Just(""),
+            Just("true"),
+            Just("no"),
+            Just("x"),
+            Just("2026-11-26T08:46:55Z"),
+            Just("2026-11-26 08:46:55"),
+            Just("1764146815"),
+            Just("quote \" and \\\\ backslash \u{e9}"),
+            Just("line\nbreak"),
+            Just("-2"),
+        ]
+        .prop_map(|s| Value::String(s.to_string())),
+    ]
+}
+
+fn field_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        6 => scalar(),
+        1 => prop::collection::vec(scalar(), 0..3).prop_map(Value::Array),
+        1 => prop::collection::vec(
+            prop_oneof![
+                scalar().prop_map(|n| json!({"id": 1, "name": n})),
+                Just(json!({"name": "feedback", "type": "label"})),
+                scalar(),
+            ],
+            0..3
+        ).prop_map(Value::Array),
+        1 => Just(json!({"7": {"id": 7, "name": "klacht"}, "8": {"name": "x"}})),
+    ]
+}
+
+const FIELDS: &[&str] = &[
+    "searchId",
+    "caseId",
+    "personId",
+    "profileId",
+    "link",
+    "title",
+    "subtitle",
+    "description",
+    "image",
+    "imageLink",
+    "time",
+    "private",
+    "own",
+    "source",
+    "type",
+    "status",
+    "sentiment",
+    "checked",
+    "bookmarked",
+    "tbrank",
+    "tagsList",
+    "activities",
+    "replies",
+    "notes",
+    "draft",
+    "availableConnections",
+    "defaultConnection",
+    "replyPrefix",
+    "replySuffix",
+    "replyAvailable",
+    "likeAvailable",
+    "language",
+    "handler",
+    "labels",
+    "caseStatus",
+    "parentId",
+    "other",
+];
+
+fn result() -> impl Strategy<Value = Value> {
+    (
+        prop_oneof![
+            8 => (1u64..10_000_000).prop_map(Value::from),
+            1 => Just(json!("42")),
+            1 => Just(Value::Null),
+        ],
+        any::<bool>(),
+        prop::collection::vec((prop::sample::select(FIELDS), field_value()), 0..14),
+    )
+        .prop_map(|(id, with_id, fields)| {
+            let mut m = Map::new();
+            if with_id {
+                m.insert("uniqueId".into(), id);
+            }
+            for (k, v) in fields {
+                m.insert(k.to_string(), v);
+            }
+            Value::Object(m)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+    #[test]
+    fn generated_pages_decode_the_same_both_ways(
+        rs in prop::collection::vec(result(), 0..6),
+        keyed in any::<bool>(),
+        total in prop::option::of(0u64..1000),
+    ) {
+        let results = if keyed {
+            Value::Object(rs.into_iter().enumerate().map(|(i, r)| (i.to_string(), r)).collect())
+        } else {
+            Value::Array(rs)
+        };
+        let mut data = json!({ "results": results });
+        if let Some(t) = total {
+            data["total"] = json!(t);
+        }
+        let body = serde_json::to_vec(&json!({ "data": data, "status": "SUCCES", "messages": [] })).unwrap();
+        agree(&body, &extras());
+        agree(&body, &[]);
+    }
+}
