@@ -69,7 +69,9 @@ struct TokenInfo {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct LogEntry {
     pub seq: u64,
-    pub time: String,
+    /// RFC 3339 with milliseconds (sandbox clock); written as text when the log is read.
+    #[serde(serialize_with = "time_text")]
+    pub time: i64,
     pub method: String,
     pub path: String,
     pub status: u16,
@@ -77,6 +79,10 @@ pub(crate) struct LogEntry {
     pub request_id: String,
     pub duration_ms: f64,
     pub chaos: Option<String>,
+}
+
+fn time_text<S: serde::Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339_ms(*ms))
 }
 
 /// Shared server state.
@@ -270,6 +276,9 @@ fn quota_headers(resp: &mut Resp, q: &QuotaStatus) {
 }
 
 /// The envelope around `data` (JSON text).
+/// The start of every success envelope, up to the data.
+const ENVELOPE_HEAD: &str = "{\"data\":";
+
 fn envelope(
     data: &str,
     url: &str,
@@ -277,23 +286,37 @@ fn envelope(
     started: Instant,
     configuration: Option<&str>,
 ) -> String {
-    let url_json = serde_json::to_string(url).unwrap_or_else(|_| "\"\"".into());
     let mut s = String::with_capacity(data.len() + 200 + configuration.map_or(0, str::len));
-    s.push_str("{\"data\":");
+    s.push_str(ENVELOPE_HEAD);
     s.push_str(data);
     if let Some(c) = configuration {
         s.push_str(",\"configuration\":");
         s.push_str(c);
     }
+    envelope_tail(&mut s, url, method, started);
+    s
+}
+
+/// Close an envelope whose text so far is [`ENVELOPE_HEAD`] and the data.
+fn envelope_tail(s: &mut String, url: &str, method: &Method, started: Instant) {
+    use std::fmt::Write as _;
+    let url_json = serde_json::to_string(url).unwrap_or_else(|_| "\"\"".into());
     s.push_str(",\"messages\":[],\"status\":\"SUCCES\",\"metadata\":{\"values\":{\"url\":");
     s.push_str(&url_json);
     s.push_str("},\"method\":\"");
     s.push_str(&method.as_str().to_ascii_lowercase());
     s.push_str("\",\"duration\":");
     let d = started.elapsed().as_secs_f64();
-    s.push_str(&format!("{:.6}", d));
+    let _ = write!(s, "{d:.6}");
     s.push_str("}}");
-    s
+}
+
+/// What a route answers: data to put in an envelope (with the configuration beside it, for
+/// `GET /configuration`), or an envelope already written up to the end of its data (searches
+/// write their page straight into the response text).
+enum Payload {
+    Data(String, Option<String>),
+    Enveloped(String),
 }
 
 /// A resolved API route (ids still raw; validated by the handler, after authentication).
@@ -639,7 +662,7 @@ pub(crate) async fn handle(app: Arc<App>, req: Request<Incoming>) -> Result<Resp
     if !is_sandbox {
         app.push_log(LogEntry {
             seq: 0,
-            time: rfc3339_ms(app.clock.now_ms()),
+            time: app.clock.now_ms(),
             method: ctx.method.to_string(),
             path: match parts.uri.query() {
                 Some(q) => format!("{raw_path}?{q}"),
@@ -982,7 +1005,7 @@ async fn api(
     let url = path.trim_start_matches('/').to_string();
     let result = run_route(app, parts, body, route, account, client_id).await;
     let mut resp = match result {
-        Ok((data, configuration)) => json_response(
+        Ok(Payload::Data(data, configuration)) => json_response(
             200,
             envelope(
                 &data,
@@ -992,6 +1015,10 @@ async fn api(
                 configuration.as_deref(),
             ),
         ),
+        Ok(Payload::Enveloped(mut head)) => {
+            envelope_tail(&mut head, &url, &parts.method, ctx.started);
+            json_response(200, head)
+        }
         Err(e) => error_response(ctx, &e),
     };
     quota_headers(&mut resp, &q);
@@ -1016,7 +1043,7 @@ async fn run_route(
     route: Route,
     account: AccountInfo,
     client_id: String,
-) -> Result<(String, Option<String>), ApiError> {
+) -> Result<Payload, ApiError> {
     let now = app.clock.now_secs();
     match route {
         Route::Configuration => {
@@ -1026,7 +1053,7 @@ async fn run_route(
                 .get(&account.id)
                 .cloned()
                 .unwrap_or_else(|| "{}".into());
-            Ok(("{}".into(), Some(c)))
+            Ok(Payload::Data("{}".into(), Some(c)))
         }
         Route::Sso(raw) => {
             let email = percent_decode_str(&raw)
@@ -1054,7 +1081,7 @@ async fn run_route(
                     })
                     .collect()
             };
-            Ok((
+            Ok(Payload::Data(
                 json!({
                     "token": token,
                     "expires": rfc3339_secs(now + 3600),
@@ -1069,21 +1096,20 @@ async fn run_route(
             let sp = SearchPath::parse(&rest)?;
             // Plain searches are short indexed reads: run them right here (a thread hop per
             // request costs more than the query). `new results` writes a marker: off-thread.
+            // The page is written straight after the envelope's head (no copy of the results).
+            const HEAD: &str = "{\"data\":{\"results\":";
             let page = if sp.filter.new_results.is_some() {
                 let app2 = app.clone();
-                blocking(move || app2.store.search(account.id, &client_id, &sp, now)).await?
+                blocking(move || app2.store.search(account.id, &client_id, &sp, now, HEAD)).await?
             } else {
-                app.store.search(account.id, &client_id, &sp, now)?
+                app.store.search(account.id, &client_id, &sp, now, HEAD)?
             };
-            let mut data = String::with_capacity(page.results.len() + 48);
-            data.push_str("{\"results\":");
-            data.push_str(&page.results);
-            data.push_str(",\"count\":");
-            data.push_str(&page.count.to_string());
-            data.push_str(",\"total\":");
-            data.push_str(&page.total.to_string());
-            data.push('}');
-            Ok((data, None))
+            let mut data = page.results;
+            {
+                use std::fmt::Write as _;
+                let _ = write!(data, ",\"count\":{},\"total\":{}}}", page.count, page.total);
+            }
+            Ok(Payload::Enveloped(data))
         }
         Route::Result { id, context } => {
             let id = parse_id(&id, "result id")?;
@@ -1103,7 +1129,7 @@ async fn run_route(
             let json =
                 app.store
                     .result(account.id, id, if context { Some(limit) } else { None })?;
-            Ok((json, None))
+            Ok(Payload::Data(json, None))
         }
         Route::Reply(raw) => {
             let id = parse_id(&raw, "result id")?;
@@ -1148,7 +1174,7 @@ async fn run_route(
                     .reply(&account, id, &message, conn_id, public, now)
             })
             .await?;
-            Ok((json, None))
+            Ok(Payload::Data(json, None))
         }
         Route::Event(raw, event) => {
             let id = parse_id(&raw, "result id")?;
@@ -1164,7 +1190,7 @@ async fn run_route(
             }
             let app2 = app.clone();
             let v = blocking(move || app2.store.event(&account, id, &ev, now)).await?;
-            Ok((v.to_string(), None))
+            Ok(Payload::Data(v.to_string(), None))
         }
         Route::Case { search, case, op } => {
             let s = parse_id(&search, "search id")?;
@@ -1176,7 +1202,7 @@ async fn run_route(
             };
             let app2 = app.clone();
             let v = blocking(move || app2.store.case_op(&account, s, c, op, now)).await?;
-            Ok((v.to_string(), None))
+            Ok(Payload::Data(v.to_string(), None))
         }
     }
 }
