@@ -216,22 +216,87 @@ const RULE_WORDS: [(&str, u8); 14] = [
     ("doubt", W_DOUBT),
 ];
 
-/// What one lowercased word is to the rules.
-#[derive(Clone, Copy, Default)]
+/// What one lowercased word is to the rules (16 bytes, so the table stays small).
+#[derive(Clone, Copy)]
 struct Entry {
-    /// Lexicon valence.
-    lex: Option<f64>,
-    /// Booster increment.
-    boost: Option<f64>,
+    /// Lexicon valence, NaN when the word is not in the lexicon.
+    lex: f64,
+    /// Booster: +1 for `B_INCR` (0.293), -1 for `B_DECR` (-0.293), 0 when not a booster.
+    boost: i8,
     /// In `NEGATE`.
     negate: bool,
     /// A `W_*` id or 0.
     word: u8,
 }
 
+impl Default for Entry {
+    fn default() -> Self {
+        Entry {
+            lex: f64::NAN,
+            boost: 0,
+            negate: false,
+            word: 0,
+        }
+    }
+}
+
+impl Entry {
+    fn lex(&self) -> Option<f64> {
+        (!self.lex.is_nan()).then_some(self.lex)
+    }
+
+    fn boost(&self) -> Option<f64> {
+        match self.boost {
+            1 => Some(0.293),
+            -1 => Some(-0.293),
+            _ => None,
+        }
+    }
+}
+
+/// A word of at most 15 bytes packed with its length (in the last byte) into one integer: the
+/// table compares keys without a pointer chase or `memcmp`, and the rules compare tokens with
+/// words as integers. 0 (the empty word) stands for "longer than 15 bytes" in tokens.
+const fn key(word: &str) -> u128 {
+    let b = word.as_bytes();
+    let mut out = [0u8; 16];
+    let mut i = 0;
+    while i < b.len() && i < 15 {
+        out[i] = b[i];
+        i += 1;
+    }
+    out[15] = b.len() as u8;
+    u128::from_le_bytes(out)
+}
+
+/// [`key`] for words of at most 15 bytes.
+fn pack(word: &[u8]) -> Option<u128> {
+    let mut b = [0u8; 16];
+    b.get_mut(..word.len())?.copy_from_slice(word);
+    if word.len() > 15 {
+        return None;
+    }
+    b[15] = word.len() as u8;
+    Some(u128::from_le_bytes(b))
+}
+
 struct Tables {
-    words: FxHashMap<&'static str, Entry>,
+    /// Words of at most 15 bytes, by [`pack`].
+    short: FxHashMap<u128, Entry>,
+    /// Longer words.
+    long: FxHashMap<&'static str, Entry>,
     emoji: FxHashMap<char, &'static str>,
+}
+
+impl Tables {
+    fn get(&self, word: &str) -> Entry {
+        match pack(word.as_bytes()) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(word),
+        }
+        .copied()
+        .unwrap_or_default()
+    }
 }
 
 /// Python `str.strip()` whitespace: `str.isspace()`, the Unicode `White_Space` set plus the
@@ -255,12 +320,12 @@ fn tables() -> &'static Tables {
                 (fields.next(), fields.next().map(str::parse::<f64>))
             {
                 if !line.is_empty() {
-                    words.entry(word).or_default().lex = Some(measure);
+                    words.entry(word).or_default().lex = measure;
                 }
             }
         }
         for (word, incr) in BOOSTERS {
-            words.entry(word).or_default().boost = Some(incr);
+            words.entry(word).or_default().boost = if incr > 0.0 { 1 } else { -1 };
         }
         for word in NEGATE {
             words.entry(word).or_default().negate = true;
@@ -279,7 +344,15 @@ fn tables() -> &'static Tables {
                 }
             }
         }
-        Tables { words, emoji }
+        let mut short = FxHashMap::default();
+        let mut long = FxHashMap::default();
+        for (word, entry) in words {
+            match pack(word.as_bytes()) {
+                Some(k) => short.insert(k, entry),
+                None => long.insert(word, entry),
+            };
+        }
+        Tables { short, long, emoji }
     })
 }
 
@@ -399,9 +472,8 @@ fn py_lower_into(s: &str, out: &mut String) {
 /// One token of `words_and_emoticons`.
 #[derive(Clone, Copy)]
 struct Tok {
-    /// `token.lower()` is `lower[lo..hi]` of the scratch buffer.
-    lo: u32,
-    hi: u32,
+    /// [`key`] of `token.lower()`, 0 when it is longer than 15 bytes.
+    key: u128,
     /// `token.isupper()`.
     upper: bool,
     /// Negated (in `NEGATE` or containing `n't`).
@@ -478,18 +550,17 @@ fn score_with(scratch: &mut Scratch, text: &str) -> Vader {
     };
     tokenize(t, text, lower, toks);
     let toks: &[Tok] = toks;
-    let lower: &str = lower;
     let any_upper = toks.iter().any(|t| t.upper);
     let cap_diff = any_upper && toks.iter().any(|t| !t.upper);
 
     vals.clear();
     for (i, tok) in toks.iter().enumerate() {
-        if tok.entry.boost.is_some()
+        if tok.entry.boost().is_some()
             || (tok.entry.word == W_KIND && toks.get(i + 1).is_some_and(|n| n.entry.word == W_OF))
         {
             vals.push(INT_ZERO);
         } else {
-            vals.push(valence(toks, lower, i, cap_diff));
+            vals.push(valence(toks, i, cap_diff));
         }
     }
     if let Some(bi) = toks.iter().position(|t| t.entry.word == W_BUT) {
@@ -501,7 +572,6 @@ fn score_with(scratch: &mut Scratch, text: &str) -> Vader {
 /// `SentiText._words_and_emoticons`: split on whitespace, strip surrounding punctuation from
 /// words that keep more than two characters, with each token's lowercase and `isupper()`.
 fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
-    lower.clear();
     toks.clear();
     let mut push = |word: &str| {
         let token = if word.is_ascii() {
@@ -526,28 +596,47 @@ fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
                 stripped
             }
         };
-        let lo = lower.len();
-        let upper = if token.is_ascii() {
+        let tb = token.as_bytes();
+        let (key, upper, entry, neg);
+        if tb.len() <= 15 && token.is_ascii() {
+            // The common case: lowercase straight into the packed key, built in registers (bytes
+            // stored to a stack array and read back as words stall on store forwarding).
+            let (mut lo, mut hi) = (0u64, (tb.len() as u64) << 56);
             let (mut up, mut low) = (false, false);
-            for b in token.bytes() {
+            for (i, &b) in tb.iter().enumerate() {
                 up |= b.is_ascii_uppercase();
                 low |= b.is_ascii_lowercase();
+                let l = u64::from(b.to_ascii_lowercase());
+                if i < 8 {
+                    lo |= l << (8 * i);
+                } else {
+                    hi |= l << (8 * (i - 8));
+                }
             }
-            lower.push_str(token);
-            if up {
-                lower[lo..].make_ascii_lowercase();
-            }
-            up && !low
+            key = (u128::from(hi) << 64) | u128::from(lo);
+            upper = up && !low;
+            entry = t.short.get(&key).copied().unwrap_or_default();
+            // "n't" in the lowercase form: `| 0x20` maps exactly `N`/`n` to `n` and `T`/`t` to `t`.
+            neg = entry.negate
+                || tb
+                    .windows(3)
+                    .any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't');
         } else {
-            py_lower_into(token, lower);
-            py_isupper(token)
-        };
-        let l = &lower[lo..];
-        let entry = t.words.get(l).copied().unwrap_or_default();
-        let neg = entry.negate || (l.len() >= 3 && l.contains("n't"));
+            lower.clear();
+            upper = if token.is_ascii() {
+                lower.push_str(token);
+                lower.make_ascii_lowercase();
+                tb.iter().any(u8::is_ascii_uppercase) && !tb.iter().any(u8::is_ascii_lowercase)
+            } else {
+                py_lower_into(token, lower);
+                py_isupper(token)
+            };
+            entry = t.get(lower);
+            key = pack(lower.as_bytes()).unwrap_or(0);
+            neg = entry.negate || lower.as_bytes().windows(3).any(|w| w == b"n't");
+        }
         toks.push(Tok {
-            lo: lo as u32,
-            hi: lower.len() as u32,
+            key,
             upper,
             neg,
             entry,
@@ -577,13 +666,9 @@ fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
     }
 }
 
-fn lower_of<'a>(lower: &'a str, tok: &Tok) -> &'a str {
-    &lower[tok.lo as usize..tok.hi as usize]
-}
-
 /// `_scalar_inc_dec`: the booster contribution of a preceding token.
 fn scalar_inc_dec(tok: &Tok, valence: f64, cap_diff: bool) -> f64 {
-    let Some(incr) = tok.entry.boost else {
+    let Some(incr) = tok.entry.boost() else {
         return 0.0;
     };
     let mut scalar = if valence < 0.0 { -incr } else { incr };
@@ -598,9 +683,9 @@ fn scalar_inc_dec(tok: &Tok, valence: f64, cap_diff: bool) -> f64 {
 }
 
 /// `sentiment_valence` for the token at `i` (not a booster).
-fn valence(toks: &[Tok], lower: &str, i: usize, cap_diff: bool) -> Val {
+fn valence(toks: &[Tok], i: usize, cap_diff: bool) -> Val {
     let tok = &toks[i];
-    let Some(lex) = tok.entry.lex else {
+    let Some(lex) = tok.entry.lex() else {
         return INT_ZERO;
     };
     let p1 = i.checked_sub(1).and_then(|j| toks.get(j));
@@ -608,7 +693,7 @@ fn valence(toks: &[Tok], lower: &str, i: usize, cap_diff: bool) -> Val {
     let p3 = i.checked_sub(3).and_then(|j| toks.get(j));
     let w = |t: Option<&Tok>| t.map_or(0, |t| t.entry.word);
     let mut v = lex;
-    if tok.entry.word == W_NO && toks.get(i + 1).is_some_and(|n| n.entry.lex.is_some()) {
+    if tok.entry.word == W_NO && toks.get(i + 1).is_some_and(|n| n.entry.lex().is_some()) {
         v = 0.0;
     }
     if w(p1) == W_NO || w(p2) == W_NO || (w(p3) == W_NO && matches!(w(p1), W_OR | W_NOR)) {
@@ -623,14 +708,14 @@ fn valence(toks: &[Tok], lower: &str, i: usize, cap_diff: bool) -> Val {
     }
     let mut int = false;
     if let Some(a) = p1 {
-        if a.entry.lex.is_none() {
+        if a.entry.lex().is_none() {
             v += scalar_inc_dec(a, v, cap_diff);
             if a.neg {
                 v *= N_SCALAR;
             }
         }
         if let Some(b) = p2 {
-            if b.entry.lex.is_none() {
+            if b.entry.lex().is_none() {
                 let mut s = scalar_inc_dec(b, v, cap_diff);
                 if s != 0.0 {
                     s *= 0.95;
@@ -645,7 +730,7 @@ fn valence(toks: &[Tok], lower: &str, i: usize, cap_diff: bool) -> Val {
                 }
             }
             if let Some(c) = p3 {
-                if c.entry.lex.is_none() {
+                if c.entry.lex().is_none() {
                     let mut s = scalar_inc_dec(c, v, cap_diff);
                     if s != 0.0 {
                         s *= 0.9;
@@ -662,14 +747,14 @@ fn valence(toks: &[Tok], lower: &str, i: usize, cap_diff: bool) -> Val {
                     } else if c.neg {
                         v *= N_SCALAR;
                     }
-                    (v, int) = idioms(toks, lower, i, v);
+                    (v, int) = idioms(toks, i, v);
                 }
             }
         }
     }
     // _least_check
     if let Some(a) = p1 {
-        if a.entry.lex.is_none()
+        if a.entry.lex().is_none()
             && a.entry.word == W_LEAST
             && (p2.is_none() || !matches!(w(p2), W_AT | W_VERY))
         {
@@ -682,38 +767,61 @@ fn valence(toks: &[Tok], lower: &str, i: usize, cap_diff: bool) -> Val {
     Val { v, int }
 }
 
-/// `SPECIAL_CASES` of two words: (valence, is a Python int).
-fn special2(a: &str, b: &str) -> Option<(f64, bool)> {
+const K_THE: u128 = key("the");
+const K_SHIT: u128 = key("shit");
+const K_BOMB: u128 = key("bomb");
+const K_BAD: u128 = key("bad");
+const K_ASS: u128 = key("ass");
+const K_BUS: u128 = key("bus");
+const K_STOP: u128 = key("stop");
+const K_YEAH: u128 = key("yeah");
+const K_RIGHT: u128 = key("right");
+const K_BEATING: u128 = key("beating");
+const K_HEART: u128 = key("heart");
+const K_KISS: u128 = key("kiss");
+const K_OF: u128 = key("of");
+const K_DEATH: u128 = key("death");
+const K_TO: u128 = key("to");
+const K_DIE: u128 = key("die");
+const K_FOR: u128 = key("for");
+const K_JUST: u128 = key("just");
+const K_ENOUGH: u128 = key("enough");
+const K_KIND: u128 = key("kind");
+const K_SORT: u128 = key("sort");
+
+/// `SPECIAL_CASES` of two words: (valence, is a Python int). (`badass` is a key too, but the
+/// reference only looks up sequences of two or three words, so it never matches.)
+fn special2(a: u128, b: u128) -> Option<(f64, bool)> {
     match (a, b) {
-        ("the", "shit") | ("the", "bomb") => Some((3.0, true)),
-        ("bad", "ass") => Some((1.5, false)),
-        ("bus", "stop") => Some((0.0, false)),
-        ("yeah", "right") => Some((-2.0, true)),
-        ("beating", "heart") => Some((3.5, false)),
+        (K_THE, K_SHIT) | (K_THE, K_BOMB) => Some((3.0, true)),
+        (K_BAD, K_ASS) => Some((1.5, false)),
+        (K_BUS, K_STOP) => Some((0.0, false)),
+        (K_YEAH, K_RIGHT) => Some((-2.0, true)),
+        (K_BEATING, K_HEART) => Some((3.5, false)),
         _ => None,
     }
 }
 
 /// `SPECIAL_CASES` of three words.
-fn special3(a: &str, b: &str, c: &str) -> Option<(f64, bool)> {
+fn special3(a: u128, b: u128, c: u128) -> Option<(f64, bool)> {
     match (a, b, c) {
-        ("kiss", "of", "death") => Some((-1.5, false)),
-        ("to", "die", "for") => Some((3.0, true)),
+        (K_KISS, K_OF, K_DEATH) => Some((-1.5, false)),
+        (K_TO, K_DIE, K_FOR) => Some((3.0, true)),
         _ => None,
     }
 }
 
 /// The two-word keys of `BOOSTER_DICT`.
-fn booster2(a: &str, b: &str) -> Option<f64> {
+fn booster2(a: u128, b: u128) -> Option<f64> {
     match (a, b) {
-        ("just", "enough") | ("kind", "of") | ("sort", "of") => Some(-0.293),
+        (K_JUST, K_ENOUGH) | (K_KIND, K_OF) | (K_SORT, K_OF) => Some(-0.293),
         _ => None,
     }
 }
 
 /// `_special_idioms_check` at `i >= 3`: returns the valence and whether it is a Python int.
-fn idioms(toks: &[Tok], lower: &str, i: usize, valence: f64) -> (f64, bool) {
-    let l = |j: usize| lower_of(lower, &toks[j]);
+fn idioms(toks: &[Tok], i: usize, valence: f64) -> (f64, bool) {
+    let l = |j: usize| toks[j].key;
     let (w0, w1, w2, w3) = (l(i), l(i - 1), l(i - 2), l(i - 3));
     let mut out = (valence, false);
     // onezero, twoonezero, twoone, threetwoone, threetwo: the first hit wins.
@@ -956,7 +1064,8 @@ mod tests {
     fn table_sizes() {
         let t = tables();
         assert_eq!(t.emoji.len(), 1212);
-        assert_eq!(t.words.values().filter(|e| e.lex.is_some()).count(), 7506);
-        assert_eq!(t.words.values().filter(|e| e.boost.is_some()).count(), 84);
+        let entries = || t.short.values().chain(t.long.values());
+        assert_eq!(entries().filter(|e| e.lex().is_some()).count(), 7506);
+        assert_eq!(entries().filter(|e| e.boost().is_some()).count(), 84);
     }
 }
