@@ -1,8 +1,8 @@
 //! Offline sentiment scoring (`webcare.sentiment`, `webcare.sentiment_many`).
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyList, PyString};
+use pyo3::types::{PyBytes, PyFloat, PyList, PyString, PyTuple};
 
 use webcare::sentiment::{score_in, score_many};
 use webcare::{Language, Score};
@@ -106,6 +106,11 @@ pub fn sentiment(py: Python<'_>, text: &Bound<'_, PyAny>, lang: &str) -> PyResul
 /// Score many texts with the GIL released. `texts` is any iterable of `str` (a list, a
 /// generator, a pandas Series). `None` and NaN entries give `None`. Returns a list of `Score`,
 /// or of compound floats (NaN for missing texts) with `compound=True`.
+///
+/// The texts are copied out as UTF-8 with the GIL held (a `list` or `tuple` is read directly,
+/// anything else through the iterator protocol), scored by the core's `score_many` (on every
+/// core for large batches) with the GIL released, and the results are built into a list of the
+/// exact size.
 #[pyfunction]
 #[pyo3(signature = (texts, lang="auto", *, compound=false))]
 pub fn sentiment_many<'py>(
@@ -120,40 +125,76 @@ pub fn sentiment_many<'py>(
             "texts must be an iterable of str, not a str (use webcare.sentiment for one text)",
         ));
     }
-    let iter = texts.try_iter().map_err(|_| {
-        PyTypeError::new_err("texts must be an iterable of str (a list, a pandas Series, ...)")
-    })?;
-    let mut owned: Vec<String> = Vec::new();
-    let mut present: Vec<bool> = Vec::new();
-    for (i, item) in iter.enumerate() {
-        let item = item?;
+    // A list, tuple or Series knows its length; a generator does not (0: grow as needed).
+    let n = texts.len().unwrap_or(0);
+    // Each text as a UTF-8 `bytes` object, kept alive here so that the scorer can borrow its
+    // buffer with the GIL released (no copy into a `String`).
+    let mut utf8: Vec<Bound<'py, PyBytes>> = Vec::with_capacity(n);
+    let mut present: Vec<bool> = Vec::with_capacity(n);
+    let mut take = |i: usize, item: Bound<'py, PyAny>| -> PyResult<()> {
+        if let Ok(s) = item.cast::<PyString>() {
+            // A lone surrogate ("\ud800") is not UTF-8: a ValueError, as for `sentiment`.
+            let bytes = s.encode_utf8().map_err(|e| {
+                let err = PyValueError::new_err(format!(
+                    "texts[{i}] is not valid Unicode text (it cannot be encoded as UTF-8: {})",
+                    e.value(s.py())
+                ));
+                err.set_cause(s.py(), Some(e));
+                err
+            })?;
+            utf8.push(bytes);
+            present.push(true);
+            return Ok(());
+        }
         if item.is_none() || item.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
             present.push(false);
-            continue;
+            return Ok(());
         }
-        let s: String = item.extract().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "texts[{i}] must be a str, not {}",
-                item.get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
-            ))
+        Err(PyTypeError::new_err(format!(
+            "texts[{i}] must be a str, not {}",
+            item.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        )))
+    };
+    if let Ok(list) = texts.cast::<PyList>() {
+        for (i, item) in list.iter().enumerate() {
+            take(i, item)?;
+        }
+    } else if let Ok(tuple) = texts.cast::<PyTuple>() {
+        for (i, item) in tuple.iter().enumerate() {
+            take(i, item)?;
+        }
+    } else {
+        let iter = texts.try_iter().map_err(|_| {
+            PyTypeError::new_err("texts must be an iterable of str (a list, a pandas Series, ...)")
         })?;
-        owned.push(s);
-        present.push(true);
-    }
-    let scores = py.detach(move || score_many(&owned, lang));
-    let out = PyList::empty(py);
-    let mut it = scores.into_iter();
-    for p in present {
-        let s = if p { it.next() } else { None };
-        match (s, compound) {
-            (Some(s), true) => out.append(s.compound)?,
-            (None, true) => out.append(f64::NAN)?,
-            (Some(s), false) => out.append(Bound::new(py, PyScore { inner: s })?)?,
-            (None, false) => out.append(py.None())?,
+        for (i, item) in iter.enumerate() {
+            take(i, item?)?;
         }
     }
-    Ok(out)
+    // `encode_utf8` produced valid UTF-8, so the lossy conversion never copies.
+    let owned: Vec<std::borrow::Cow<'_, str>> = utf8
+        .iter()
+        .map(|b| String::from_utf8_lossy(b.as_bytes()))
+        .collect();
+    let scores = py.detach(move || score_many(&owned, lang));
+    let mut it = scores.into_iter();
+    let mut next = |p: bool| if p { it.next() } else { None };
+    if compound {
+        PyList::new(
+            py,
+            present
+                .iter()
+                .map(|&p| next(p).map_or(f64::NAN, |s| s.compound)),
+        )
+    } else {
+        PyList::new(
+            py,
+            present
+                .iter()
+                .map(|&p| next(p).map(|inner| PyScore { inner })),
+        )
+    }
 }
