@@ -760,7 +760,12 @@ pub fn ack_from(env: Envelope, request_id: Option<String>) -> Ack {
 /// non-`SUCCES` status, an unexpected shape) falls back to [`decode_envelope`] and
 /// [`decode_results`], which give the precise error.
 pub fn decode_search(resp: &HttpResponse, path: &str) -> Result<(Vec<WebcareResult>, Option<u64>)> {
-    if let Ok(env) = serde_json::from_slice::<fast::SearchEnvelope>(&resp.body) {
+    // Checking the UTF-8 of the whole body once is faster than string by string.
+    let parsed = match std::str::from_utf8(&resp.body) {
+        Ok(text) => serde_json::from_str::<fast::SearchEnvelope>(text),
+        Err(_) => serde_json::from_slice::<fast::SearchEnvelope>(&resp.body),
+    };
+    if let Ok(env) = parsed {
         if env.is_success() {
             return Ok((env.data.results, env.data.total));
         }
@@ -916,13 +921,23 @@ impl Results {
         filter: &Filter,
         decoder: &D,
     ) -> Result<(D::Rows, Option<u64>)> {
+        let (resp, path) = self.search_response(profile, filter).await?;
+        decoder.decode(&resp, &path)
+    }
+
+    /// The raw 2xx response of one search page, and its path (for decoding and errors).
+    pub(crate) async fn search_response(
+        &self,
+        profile: &str,
+        filter: &Filter,
+    ) -> Result<(HttpResponse, String)> {
         if profile.trim().is_empty() {
             return Err(Error::validation("the search profile name is empty"));
         }
         filter.validate()?;
         let path = filter.to_path(profile);
         let resp = self.client.call_raw(Method::Get, &path, None, true).await?;
-        decoder.decode(&resp, &path)
+        Ok((resp, path))
     }
 
     /// Every result of the filter across pages, by offset, in the filter's order. The page size

@@ -6,6 +6,7 @@
 //! `sinceId:X` asks for results with an id above `X`, oldest first.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::stream::BoxStream;
@@ -107,9 +108,12 @@ pub struct RowsPage<R> {
 
 /// Offset paging over every result of a filter.
 ///
-/// While the caller handles one page, the next one is already being fetched and decoded (one
-/// request ahead, so the server's time and the decoding overlap); dropping the pager cancels
-/// that request. A caller that stops early has made at most one request it did not need.
+/// While the caller handles one page, the next one is already being fetched and decoded; once
+/// the server has reported a total, the request for the page after that goes out as soon as a
+/// page's bytes have arrived, before they are decoded. So the server works on one page while
+/// the client decodes the previous one, with one request in flight at a time. Dropping the
+/// pager cancels what is in flight. A caller that stops early has made at most two requests it
+/// did not need (one when results were deleted while paging, so that a page came back short).
 pub struct Pager<D: PageDecoder = TypedDecoder> {
     client: Client,
     decoder: D,
@@ -123,13 +127,87 @@ pub struct Pager<D: PageDecoder = TypedDecoder> {
     yielded: u64,
     prefetch_enabled: bool,
     prefetched: Option<Prefetch<D::Rows>>,
+    /// The server's total from the last page (lets the next request go out early).
+    known_total: Option<u64>,
 }
 
 /// A page being fetched ahead: its offset and size, and the task (aborted on drop).
 struct Prefetch<R> {
     offset: u64,
     size: u32,
-    task: AbortOnDrop<Result<RowsPage<R>>>,
+    task: AbortOnDrop<Result<Fetched<R>>>,
+}
+
+/// A fetched page, and the request for the page after it if that was sent before this one was
+/// decoded (see [`Pager::next_rows`]).
+struct Fetched<R> {
+    page: RowsPage<R>,
+    next: Option<Prefetch<R>>,
+}
+
+/// What a fetch task needs (cloned into each task).
+struct FetchPlan<D> {
+    client: Client,
+    decoder: D,
+    profile: String,
+    filter: Filter,
+    page_size: u32,
+}
+
+impl<D: PageDecoder> FetchPlan<D> {
+    /// Fetch the page at `offset`. When `known_total` says there are results after this page,
+    /// the request for the next page (assuming this one is full) is sent as soon as this
+    /// page's bytes have arrived, before decoding them: the server works on the next page
+    /// while this one is decoded, one request in flight at a time.
+    fn fetch(
+        self: Arc<Self>,
+        offset: u64,
+        size: u32,
+        remaining: Option<u64>,
+        known_total: Option<u64>,
+    ) -> futures::future::BoxFuture<'static, Result<Fetched<D::Rows>>> {
+        Box::pin(async move {
+            let mut f = self.filter.clone();
+            f.limit = Some(size);
+            f.offset = Some(offset);
+            let (resp, path) = self
+                .client
+                .results()
+                .search_response(&self.profile, &f)
+                .await?;
+            let next_offset = offset + u64::from(size);
+            let remaining_after = remaining.map(|r| r.saturating_sub(u64::from(size)));
+            let next_size = match remaining_after {
+                Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
+                None => self.page_size,
+            };
+            let next = match (known_total, tokio::runtime::Handle::try_current()) {
+                (Some(total), Ok(handle)) if next_offset < total && next_size > 0 => {
+                    Some(Prefetch {
+                        offset: next_offset,
+                        size: next_size,
+                        task: AbortOnDrop(handle.spawn(self.clone().fetch(
+                            next_offset,
+                            next_size,
+                            remaining_after,
+                            known_total,
+                        ))),
+                    })
+                }
+                _ => None,
+            };
+            let (rows, total) = self.decoder.decode(&resp, &path)?;
+            Ok(Fetched {
+                page: RowsPage {
+                    rows,
+                    offset,
+                    limit: size,
+                    total,
+                },
+                next,
+            })
+        })
+    }
 }
 
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
@@ -156,6 +234,7 @@ impl<D: PageDecoder> Clone for Pager<D> {
             yielded: self.yielded,
             prefetch_enabled: self.prefetch_enabled,
             prefetched: None,
+            known_total: self.known_total,
         }
     }
 }
@@ -195,6 +274,7 @@ impl Pager {
             yielded: 0,
             prefetch_enabled: true,
             prefetched: None,
+            known_total: None,
         }
     }
 
@@ -221,6 +301,7 @@ impl<D: PageDecoder> Pager<D> {
             yielded: self.yielded,
             prefetch_enabled: self.prefetch_enabled,
             prefetched: None,
+            known_total: self.known_total,
         }
     }
 
@@ -246,26 +327,26 @@ impl<D: PageDecoder> Pager<D> {
         (self.next_offset, size)
     }
 
+    fn plan(&self) -> Arc<FetchPlan<D>> {
+        Arc::new(FetchPlan {
+            client: self.client.clone(),
+            decoder: self.decoder.clone(),
+            profile: self.profile.clone(),
+            filter: self.filter.clone(),
+            page_size: self.page_size,
+        })
+    }
+
+    /// Fetch a page; `ahead` lets the request after it go out before it is decoded (only when
+    /// fetching ahead is on).
     fn fetch(
         &self,
         offset: u64,
         size: u32,
-    ) -> impl std::future::Future<Output = Result<RowsPage<D::Rows>>> + Send + 'static {
-        let client = self.client.clone();
-        let decoder = self.decoder.clone();
-        let profile = self.profile.clone();
-        let mut f = self.filter.clone();
-        f.limit = Some(size);
-        f.offset = Some(offset);
-        async move {
-            let (rows, total) = client.results().search_with(&profile, &f, &decoder).await?;
-            Ok(RowsPage {
-                rows,
-                offset,
-                limit: size,
-                total,
-            })
-        }
+        ahead: bool,
+    ) -> futures::future::BoxFuture<'static, Result<Fetched<D::Rows>>> {
+        let total = if ahead { self.known_total } else { None };
+        self.plan().fetch(offset, size, self.remaining, total)
     }
 
     /// Pages fetched so far.
@@ -298,14 +379,18 @@ impl<D: PageDecoder> Pager<D> {
             .prefetched
             .take()
             .filter(|p| p.offset == offset && p.size == size);
-        let mut page = match ahead {
+        let ahead_on = self.prefetch_enabled;
+        let Fetched { mut page, next } = match ahead {
             Some(mut p) => match (&mut p.task.0).await {
                 Ok(r) => r?,
                 // Cancelled or panicked: fetch it here instead.
-                Err(_) => self.fetch(offset, size).await?,
+                Err(_) => self.fetch(offset, size, ahead_on).await?,
             },
-            None => self.fetch(offset, size).await?,
+            None => self.fetch(offset, size, ahead_on).await?,
         };
+        if page.total.is_some() {
+            self.known_total = page.total;
+        }
         self.pages += 1;
         let got = page.rows.len() as u64;
         if let Some(r) = self.remaining.as_mut() {
@@ -326,13 +411,18 @@ impl<D: PageDecoder> Pager<D> {
             return Ok(None);
         }
         if !self.done && self.prefetch_enabled {
-            if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                let (offset, size) = self.page_request();
-                self.prefetched = Some(Prefetch {
-                    offset,
-                    size,
-                    task: AbortOnDrop(handle.spawn(self.fetch(offset, size))),
-                });
+            let (offset, size) = self.page_request();
+            // The next page's request may already be out (sent before this page was decoded,
+            // assuming a full page); keep it when that assumption held.
+            self.prefetched = next.filter(|n| n.offset == offset && n.size == size);
+            if self.prefetched.is_none() {
+                if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                    self.prefetched = Some(Prefetch {
+                        offset,
+                        size,
+                        task: AbortOnDrop(handle.spawn(self.fetch(offset, size, true))),
+                    });
+                }
             }
         }
         Ok(Some(page))

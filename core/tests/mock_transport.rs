@@ -466,3 +466,46 @@ async fn pager_fetches_one_page_ahead_and_keeps_order() {
     drop(pager);
     assert!(mock.count("/results/") - before <= 2);
 }
+
+#[tokio::test]
+async fn pager_sends_the_next_request_early_once_the_total_is_known() {
+    use webcare::NextPage;
+    // `served` results, but the server claims `claimed` in `total` (as when results are
+    // deleted while paging): the pager still yields each served result once, in order.
+    for (served, claimed, max_requests) in [(250u64, 250u64, 3), (300, 300, 4), (250, 400, 5)] {
+        let mock = Mock::new(Duration::from_millis(2), move |req, _| {
+            if req.url.contains("accesstoken") {
+                return Ok(token("3599"));
+            }
+            let num = |key: &str| -> u64 {
+                req.url
+                    .split('/')
+                    .find_map(|seg| seg.strip_prefix(key))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0)
+            };
+            let (limit, offset) = (num("limit:"), num("offset:"));
+            let ids: Vec<String> = (offset..(offset + limit).min(served))
+                .map(|i| format!(r#""{0}":{{"uniqueId":{0}}}"#, i + 1))
+                .collect();
+            Ok(ok(&format!(
+                r#"{{"results":{{{}}},"total":{claimed}}}"#,
+                ids.join(",")
+            )))
+        });
+        let c = client(mock.clone());
+        let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
+        let mut seen = Vec::new();
+        while let Some(page) = pager.next_page().await.unwrap() {
+            assert_eq!(page.total, Some(claimed));
+            seen.extend(page.results.iter().map(|r| r.unique_id));
+        }
+        assert_eq!(seen, (1..=served).collect::<Vec<u64>>());
+        let n = mock.count("/results/");
+        assert!(
+            n >= served.div_ceil(100) as usize && n <= max_requests,
+            "{served} served, {claimed} claimed: {n} requests"
+        );
+        drop(pager);
+    }
+}
