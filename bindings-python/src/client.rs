@@ -17,7 +17,6 @@ use webcare::{ClientBuilder, Event, Filter, ReplyRequest, ResultPager, WatchOpti
 
 use crate::aio::{self, Pending};
 use crate::arrow::ArrowResults;
-use webcare::arrow::ArrowDecoder;
 use crate::convert::{id_arg, seconds_arg, str_arg};
 use crate::errors::{to_py, IntoPyResult};
 use crate::filter::filter_arg;
@@ -25,6 +24,7 @@ use crate::models::{
     results_list, PyAck, PyConfiguration, PyPage, PyReplySent, PyResultWithContext, PySsoToken,
     PyWebcareResult,
 };
+use webcare::arrow::ArrowDecoder;
 
 /// Run a core future on the core's runtime and wait for it with the GIL released. Signals
 /// (Ctrl-C) are checked every 100 ms on the main thread: a pending exception drops the task,
@@ -555,12 +555,18 @@ impl NativePager {
         let p = self.inner.clone();
         let decoder = ArrowDecoder::new(&extra.unwrap_or_default());
         let schema = decoder.schema();
-        aio::start(py, wake_fd, token, next_batch_of(p, decoder), move |py, b| {
-            Ok(match b {
-                Some(b) => Py::new(py, ArrowResults::with_schema(vec![b], schema))?.into_any(),
-                None => py.None(),
-            })
-        })
+        aio::start(
+            py,
+            wake_fd,
+            token,
+            next_batch_of(p, decoder),
+            move |py, b| {
+                Ok(match b {
+                    Some(b) => Py::new(py, ArrowResults::with_schema(vec![b], schema))?.into_any(),
+                    None => py.None(),
+                })
+            },
+        )
     }
 
     /// Every remaining page as Arrow record batches, built in Rust (blocking), with string
