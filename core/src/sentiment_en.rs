@@ -573,8 +573,10 @@ fn score_with(scratch: &mut Scratch, text: &str) -> Vader {
 /// words that keep more than two characters, with each token's lowercase and `isupper()`.
 fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
     toks.clear();
-    let mut push = |word: &str| {
-        let token = if word.is_ascii() {
+    // `ascii`: the word is ASCII (then so is the token, and the other way round: stripping only
+    // removes ASCII punctuation, and a word stripped to two characters or fewer is kept whole).
+    let mut push = |word: &str, ascii: bool| {
+        let token = if ascii {
             let b = word.as_bytes();
             let (mut start, mut end) = (0, b.len());
             while start < end && b[start].is_ascii_punctuation() {
@@ -598,14 +600,19 @@ fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
         };
         let tb = token.as_bytes();
         let (key, upper, entry, neg);
-        if tb.len() <= 15 && token.is_ascii() {
+        if tb.len() <= 15 && ascii {
             // The common case: lowercase straight into the packed key, built in registers (bytes
             // stored to a stack array and read back as words stall on store forwarding).
             let (mut lo, mut hi) = (0u64, (tb.len() as u64) << 56);
             let (mut up, mut low) = (false, false);
+            // "n't" in the lowercase form: `| 0x20` maps exactly `N`/`n` to `n` and `T`/`t` to
+            // `t`; (p2, p1) are the two bytes before `b`.
+            let (mut p2, mut p1, mut nt) = (0u8, 0u8, false);
             for (i, &b) in tb.iter().enumerate() {
                 up |= b.is_ascii_uppercase();
                 low |= b.is_ascii_lowercase();
+                nt |= p2 | 0x20 == b'n' && p1 == b'\'' && b | 0x20 == b't';
+                (p2, p1) = (p1, b);
                 let l = u64::from(b.to_ascii_lowercase());
                 if i < 8 {
                     lo |= l << (8 * i);
@@ -616,14 +623,10 @@ fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
             key = (u128::from(hi) << 64) | u128::from(lo);
             upper = up && !low;
             entry = t.short.get(&key).copied().unwrap_or_default();
-            // "n't" in the lowercase form: `| 0x20` maps exactly `N`/`n` to `n` and `T`/`t` to `t`.
-            neg = entry.negate
-                || tb
-                    .windows(3)
-                    .any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't');
+            neg = entry.negate || nt;
         } else {
             lower.clear();
-            upper = if token.is_ascii() {
+            upper = if ascii {
                 lower.push_str(token);
                 lower.make_ascii_lowercase();
                 tb.iter().any(u8::is_ascii_uppercase) && !tb.iter().any(u8::is_ascii_lowercase)
@@ -654,13 +657,13 @@ fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
                 i += 1;
             }
             if start < i {
-                push(&text[start..i]);
+                push(&text[start..i], true);
             }
         }
     } else {
         for word in text.split(is_py_space) {
             if !word.is_empty() {
-                push(word);
+                push(word, word.is_ascii());
             }
         }
     }

@@ -131,6 +131,8 @@ fn edge_cases_equal_vader_parity() {
         "don't hate, dont love, won't like",
         "cant stand it, can't wait",
         "uh-uh, that is not fine",
+        "I DON'T like it, it Isn'T good, hadN'T seen",
+        "supercalifragilisticexpialidocious good, couldn't-have-been-happier",
     ];
     let bad: Vec<String> = cases.iter().filter_map(|t| diff(t)).collect();
     assert!(bad.is_empty(), "{} differ:\n{}", bad.len(), bad.join("\n"));
@@ -203,6 +205,8 @@ fn word() -> impl Strategy<Value = String> {
         "doubt",
         "nothing",
         "don't",
+        "DON'T",
+        "Isn'T",
         "cannot",
         "aint",
         "uh-uh",
