@@ -123,7 +123,7 @@ echo "== memory: streaming $STREAM_N results through the iterators"
 cleanup; SANDBOXES=()
 
 echo "== criterion: core hot paths"
-cargo bench -p webcare --bench hot_paths -- --warm-up-time 1 --measurement-time 3 | tee "$RES/criterion.txt"
+cargo bench -p webcare --features arrow --bench hot_paths -- --warm-up-time 1 --measurement-time 3 | tee "$RES/criterion.txt"
 
 if [ "${BENCH_SKIP_SENTIMENT:-0}" != 1 ]; then
     echo "== sentiment (scripts/eval_sentiment.py: writes BENCHMARKS.md's Sentiment section)"
