@@ -569,6 +569,29 @@ fn score_with(scratch: &mut Scratch, text: &str) -> Vader {
     score_valence(vals, text)
 }
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Lowercase eight ASCII bytes (each below 0x80) at once: the lowercased word and the high bits
+/// of the bytes that were `A`..=`Z` and of those that are `a`..=`z`. Adding `0x80 - c` to a byte
+/// below 0x80 sets its high bit exactly when it is >= `c`, without a carry into the next byte.
+fn swar_lower(w: u64) -> (u64, u64, u64) {
+    let range = |lo: u8, hi: u8| {
+        let ge_lo = w.wrapping_add(ONES * u64::from(0x80 - lo));
+        let gt_hi = w.wrapping_add(ONES * u64::from(0x80 - hi - 1));
+        ge_lo & !gt_hi & HIGH
+    };
+    let upper = range(b'A', b'Z');
+    (w | (upper >> 2), upper, range(b'a', b'z'))
+}
+
+/// Whether some byte of `w` may be `b` (exact when it is not; a rare false positive is fine for
+/// a prefilter).
+fn has_byte(w: u64, b: u8) -> bool {
+    let x = w ^ (ONES * u64::from(b));
+    x.wrapping_sub(ONES) & !x & HIGH != 0
+}
+
 /// `SentiText._words_and_emoticons`: split on whitespace, strip surrounding punctuation from
 /// words that keep more than two characters, with each token's lowercase and `isupper()`.
 fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
@@ -600,9 +623,38 @@ fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
         };
         let tb = token.as_bytes();
         let (key, upper, entry, neg);
-        if tb.len() <= 15 && ascii {
-            // The common case: lowercase straight into the packed key, built in registers (bytes
-            // stored to a stack array and read back as words stall on store forwarding).
+        let off = (tb.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let window = text.as_bytes().get(off..off.wrapping_add(16));
+        if let (true, true, Some(window)) = (tb.len() <= 15, ascii, window) {
+            // The common case, eight bytes at a time: the 16 bytes of the text from the token's
+            // start, masked to its length (all ASCII then), lowercased into the packed key.
+            let n = tb.len();
+            let word = |k: usize| {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(&window[8 * k..8 * k + 8]);
+                let keep = n.saturating_sub(8 * k).min(8);
+                let mask = if keep == 8 {
+                    u64::MAX
+                } else {
+                    (1u64 << (8 * keep)) - 1
+                };
+                u64::from_le_bytes(b) & mask
+            };
+            let (lo, hi) = (word(0), word(1));
+            let (lo, up_lo, low_lo) = swar_lower(lo);
+            let (hi, up_hi, low_hi) = swar_lower(hi);
+            key = (u128::from(hi | ((n as u64) << 56)) << 64) | u128::from(lo);
+            upper = (up_lo | up_hi) != 0 && (low_lo | low_hi) == 0;
+            entry = t.short.get(&key).copied().unwrap_or_default();
+            // "n't" needs an apostrophe: look only then. `| 0x20` maps exactly `N`/`n` to `n`
+            // and `T`/`t` to `t`.
+            neg = entry.negate
+                || (has_byte(lo, b'\'') | has_byte(hi, b'\'')
+                    && tb
+                        .windows(3)
+                        .any(|w| w[0] | 0x20 == b'n' && w[1] == b'\'' && w[2] | 0x20 == b't'));
+        } else if tb.len() <= 15 && ascii {
+            // The same near the end of the text, a byte at a time.
             let (mut lo, mut hi) = (0u64, (tb.len() as u64) << 56);
             let (mut up, mut low) = (false, false);
             // "n't" in the lowercase form: `| 0x20` maps exactly `N`/`n` to `n` and `T`/`t` to
@@ -1061,6 +1113,22 @@ mod tests {
         assert_eq!(lower("ΣΑ"), "σα");
         assert_eq!(lower("İ"), "i\u{307}");
         assert_eq!(lower("\u{212A}IND"), "kind");
+    }
+
+    #[test]
+    fn swar_lower_is_ascii_lowercase() {
+        for b in 0u8..0x80 {
+            for pos in 0..8 {
+                let w = u64::from(b) << (8 * pos) | 0x4161_7a5a_3027_6e00 & !(0xff << (8 * pos));
+                let (lowered, up, low) = swar_lower(w);
+                let bytes = w.to_le_bytes();
+                let expect: Vec<u8> = bytes.iter().map(u8::to_ascii_lowercase).collect();
+                assert_eq!(lowered.to_le_bytes().to_vec(), expect, "{w:x}");
+                assert_eq!(up != 0, bytes.iter().any(u8::is_ascii_uppercase), "{w:x}");
+                assert_eq!(low != 0, bytes.iter().any(u8::is_ascii_lowercase), "{w:x}");
+                assert_eq!(has_byte(w, b'\''), bytes.contains(&b'\''), "{w:x}");
+            }
+        }
     }
 
     #[test]
