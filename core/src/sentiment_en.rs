@@ -592,6 +592,32 @@ fn has_byte(w: u64, b: u8) -> bool {
     x.wrapping_sub(ONES) & !x & HIGH != 0
 }
 
+/// The index of the first Python whitespace byte of the ASCII text `b` at or after `i` (or its
+/// length), eight bytes at a time: whitespace is below 0x21, and a word with no byte below 0x21
+/// is skipped whole; otherwise bytes are checked one by one from the first candidate.
+fn next_ascii_space(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        // Exact for the lowest flagged byte (bytes below 0x80).
+        let below = w.wrapping_sub(ONES * 0x21) & !w & HIGH;
+        if below == 0 {
+            i += 8;
+            continue;
+        }
+        let first = i + (below.trailing_zeros() / 8) as usize;
+        if let Some(k) = (first..i + 8).find(|&k| is_ascii_py_space(b[k])) {
+            return k;
+        }
+        i += 8;
+    }
+    while i < b.len() && !is_ascii_py_space(b[i]) {
+        i += 1;
+    }
+    i
+}
+
 /// `SentiText._words_and_emoticons`: split on whitespace, strip surrounding punctuation from
 /// words that keep more than two characters, with each token's lowercase and `isupper()`.
 fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
@@ -705,9 +731,7 @@ fn tokenize(t: &Tables, text: &str, lower: &mut String, toks: &mut Vec<Tok>) {
                 i += 1;
             }
             let start = i;
-            while i < b.len() && !is_ascii_py_space(b[i]) {
-                i += 1;
-            }
+            i = next_ascii_space(b, i);
             if start < i {
                 push(&text[start..i], true);
             }
@@ -1127,6 +1151,28 @@ mod tests {
                 assert_eq!(up != 0, bytes.iter().any(u8::is_ascii_uppercase), "{w:x}");
                 assert_eq!(low != 0, bytes.iter().any(u8::is_ascii_lowercase), "{w:x}");
                 assert_eq!(has_byte(w, b'\''), bytes.contains(&b'\''), "{w:x}");
+            }
+        }
+    }
+
+    #[test]
+    fn next_ascii_space_is_the_scalar_scan() {
+        let alphabet = b"a !\t\n\x01\x0e\x1b\x1c\x1f\x20\x7f~";
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 40) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|k| alphabet[((state >> (k % 60)) as usize + k * 7) % alphabet.len()])
+                .collect();
+            for i in 0..=len {
+                let mut j = i;
+                while j < len && !is_ascii_py_space(text[j]) {
+                    j += 1;
+                }
+                assert_eq!(next_ascii_space(&text, i), j, "{text:?} from {i}");
             }
         }
     }
