@@ -222,7 +222,7 @@ def criterion() -> str:
         elif group == "sentiment":
             extra = f"{1e9 / med:,.0f} texts/s"
         rows.append(f"| {group}/{name} | {human} | {extra} |")
-    return ("`cargo bench -p webcare --bench hot_paths -- --warm-up-time 1 --measurement-time 3` "
+    return ("`cargo bench -p webcare --features arrow --bench hot_paths -- --warm-up-time 1 --measurement-time 3` "
             "(core/benches/hot_paths.rs; the page is core/benches/data/page500.json, 500 results, "
             "545 KiB, from the sandbox). A regression guard, not a comparison.\n\n" + "\n".join(rows) + "\n")
 
