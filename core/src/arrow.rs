@@ -26,7 +26,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::filter::Source;
-use crate::model::{self, parse_time_ms, Tag, WebcareResult};
+use crate::model::{self, parse_time_ms, WebcareResult};
 use crate::sentiment::SentimentClass;
 use crate::transport::HttpResponse;
 
@@ -159,7 +159,8 @@ pub fn decode_search_batch(
     path: &str,
     extra: &[String],
 ) -> Result<(RecordBatch, Option<u64>)> {
-    let mut cols = Columns::new(0, extra.len());
+    // About a kilobyte per result: a capacity hint so the builders rarely grow.
+    let mut cols = Columns::new(resp.body.len() / 1024, extra.len());
     // Checking the UTF-8 of the whole body once is faster than string by string.
     let fast = match std::str::from_utf8(&resp.body) {
         Ok(text) => {
@@ -210,7 +211,7 @@ struct Row<'a> {
     search_id: Option<u64>,
     default_connection: Option<u64>,
     tbrank: Option<i64>,
-    tags: Vec<Tag>,
+    tags: Vec<Cow<'a, str>>,
     replies: usize,
     extras: Vec<Option<String>>,
 }
@@ -312,7 +313,7 @@ impl Columns {
             self.tags.values().append_value(t);
         }
         for t in &row.tags {
-            self.tags.values().append_value(&t.name);
+            self.tags.values().append_value(t);
         }
         self.tags.append(true);
         self.reply_count
@@ -569,7 +570,180 @@ lenient!(I64Lenient, i64, model::i64_lenient);
 lenient!(OptI64Lenient, Option<i64>, model::opt_i64_lenient);
 lenient!(StringList, Vec<String>, model::string_list_lenient);
 
-lenient!(Tags, Vec<Tag>, model::tag_list);
+/// The names of `tagsList` (see [`model::tag_list`]: same items accepted and refused, but only
+/// the names are kept, borrowed where possible).
+struct TagNames;
+
+impl<'de> DeserializeSeed<'de> for TagNames {
+    type Value = Vec<Cow<'de, str>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagNames {
+    type Value = Vec<Cow<'de, str>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list or an object of tags")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(name) = seq.next_element_seed(TagName)? {
+            out.push(name);
+        }
+        Ok(out)
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            out.push(map.next_value_seed(TagName)?);
+        }
+        Ok(out)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+}
+
+/// One tag's name (the tag must be an object; a bad `id` is refused as the typed decoder does).
+struct TagName;
+
+impl<'de> DeserializeSeed<'de> for TagName {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagName {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a tag object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut name = Cow::Borrowed("");
+        while let Some(key) = map.next_key_seed(Key)? {
+            match key.as_ref() {
+                "id" => {
+                    map.next_value_seed(OptU64Lenient)?;
+                }
+                "name" => name = map.next_value_seed(CowStr)?.unwrap_or(Cow::Borrowed("")),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(name)
+    }
+}
+
+/// `availableConnections`, checked as [`model::connection_list`] checks them, nothing kept.
+struct CheckConnections;
+
+impl<'de> DeserializeSeed<'de> for CheckConnections {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CheckConnections {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list or an object of connections")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(CheckConnection)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(CheckConnection)?;
+        }
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<(), E> {
+        CheckConnection.visit_i64(v)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<(), E> {
+        CheckConnection.visit_u64(v)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<(), E> {
+        CheckConnection.visit_f64(v)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<(), E> {
+        CheckConnection.visit_str(v)
+    }
+}
+
+/// One connection: an object (with a valid `id` and `source` when present) or a bare id.
+struct CheckConnection;
+
+impl CheckConnection {
+    fn bare_id<E: serde::de::Error>(v: Value) -> std::result::Result<(), E> {
+        model::u64_lenient(v).map(|_| ()).map_err(E::custom)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for CheckConnection {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CheckConnection {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a connection object or id")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(Key)? {
+            match key.as_ref() {
+                "id" => {
+                    map.next_value_seed(U64Lenient)?;
+                }
+                "source" => {
+                    map.next_value_seed(OptI64Lenient)?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<(), E> {
+        Self::bare_id(Value::from(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<(), E> {
+        Self::bare_id(Value::from(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<(), E> {
+        Self::bare_id(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<(), E> {
+        Self::bare_id(Value::String(v.to_owned()))
+    }
+}
 
 /// An object key, borrowed from the input when it has no escapes.
 struct Key;
@@ -602,14 +776,6 @@ impl<'de> DeserializeSeed<'de> for Activities {
     type Value = Vec<model::Activity>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
         model::list_or_map::<D, model::Activity>(d)
-    }
-}
-
-struct Connections;
-impl<'de> DeserializeSeed<'de> for Connections {
-    type Value = Vec<model::Connection>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        model::connection_list(d)
     }
 }
 
@@ -655,7 +821,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 "checked" => r.checked = map.next_value_seed(BoolLenient)?,
                 "bookmarked" => r.bookmarked = map.next_value_seed(BoolLenient)?,
                 "tbrank" => r.tbrank = map.next_value_seed(OptI64Lenient)?,
-                "tagsList" => r.tags = map.next_value_seed(Tags)?,
+                "tagsList" => r.tags = map.next_value_seed(TagNames)?,
                 "replies" => r.replies = map.next_value_seed(StringList)?.len(),
                 "defaultConnection" => r.default_connection = map.next_value_seed(OptU64Lenient)?,
                 "replyAvailable" => r.reply_available = map.next_value_seed(BoolLenient)?,
@@ -669,7 +835,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                     map.next_value_seed(StringList)?;
                 }
                 "availableConnections" => {
-                    map.next_value_seed(Connections)?;
+                    map.next_value_seed(CheckConnections)?;
                 }
                 "image" | "imageLink" | "draft" | "replyPrefix" | "replySuffix" => {
                     map.next_value::<IgnoredAny>()?;

@@ -140,6 +140,8 @@ fn field_value() -> impl Strategy<Value = Value> {
         1 => prop::collection::vec(
             prop_oneof![
                 scalar().prop_map(|n| json!({"id": 1, "name": n})),
+                (scalar(), scalar()).prop_map(|(a, b)| json!({"id": a, "source": b, "name": "x"})),
+                scalar().prop_map(|a| json!({"id": a, "type": "label"})),
                 Just(json!({"name": "feedback", "type": "label"})),
                 scalar(),
             ],
@@ -230,6 +232,30 @@ proptest! {
         }
         let body = serde_json::to_vec(&json!({ "data": data, "status": "SUCCES", "messages": [] })).unwrap();
         agree(&body, &extras());
+        agree(&body, &[]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+    /// One list field per result (the rest valid), so a list the typed decoder refuses is not
+    /// hidden behind another field's error.
+    #[test]
+    fn list_fields_are_accepted_and_refused_alike(
+        fields in prop::collection::vec(
+            (
+                prop::sample::select(&["tagsList", "availableConnections", "replies", "notes", "activities"][..]),
+                field_value(),
+            ),
+            1..4,
+        ),
+    ) {
+        let results: Vec<Value> = fields
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, v))| json!({ "uniqueId": i + 1, k: v }))
+            .collect();
+        let body = serde_json::to_vec(&json!({ "data": { "results": results } })).unwrap();
         agree(&body, &[]);
     }
 }
