@@ -131,6 +131,28 @@ where
     Ok(Task { handle })
 }
 
+/// Run a future on the core's runtime and hand its output to `done` (on a runtime thread) when
+/// it completes; a panic becomes an error. There is no task handle: the caller cancels through
+/// the future itself (e.g. `futures::future::Abortable`), and `done` is not called when the
+/// runtime drops the task. For bindings that settle a foreign promise from the runtime thread
+/// (one thread hop each way instead of polling a [`Task`] from another executor).
+pub fn spawn_then<F, T, D>(future: F, done: D) -> Result<()>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+    D: FnOnce(Result<T>) + Send + 'static,
+{
+    let rt = runtime()?;
+    rt.spawn(async move {
+        let r = match AssertUnwindSafe(future).catch_unwind().await {
+            Ok(r) => r,
+            Err(p) => Err(panic_error(p)),
+        };
+        done(r);
+    });
+    Ok(())
+}
+
 /// Run a future to completion on the core's runtime, blocking this thread. Do not call from a
 /// runtime worker thread (it returns a [`ErrorKind::Config`] error instead of deadlocking).
 pub fn block_on<F, T>(future: F) -> Result<T>
@@ -197,6 +219,36 @@ mod tests {
     async fn block_on_inside_a_runtime_is_an_error_not_a_deadlock() {
         let e = block_on(async { Ok(()) }).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn spawn_then_hands_over_results_and_panics() {
+        let (tx, rx) = std::sync::mpsc::channel::<Result<i32>>();
+        let tx2 = tx.clone();
+        spawn_then(async { Ok(42) }, move |r| {
+            let _ = tx.send(r);
+        })
+        .unwrap();
+        let got = rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+        assert_eq!(got.unwrap(), 42);
+        spawn_then(
+            async {
+                if std::env::var("NEVER_SET_X").is_err() {
+                    panic!("boom");
+                }
+                Ok(0)
+            },
+            move |r| {
+                let _ = tx2.send(r);
+            },
+        )
+        .unwrap();
+        let e = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert!(e.message().contains("boom"));
     }
 
     #[test]
