@@ -1,5 +1,5 @@
 //! Cancellation of in-flight calls by id (the wrapper's AbortSignal support), and the helper
-//! every async method uses to run a core future.
+//! every async method uses to run a core future ([`call`]).
 //!
 //! The wrapper gives each cancellable call a fresh `callId` and calls [`cancel_call`] when the
 //! signal aborts. The call registers an abort handle under its id when it starts; a cancel that
@@ -11,10 +11,13 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use futures::future::{AbortHandle, Abortable};
+use napi::bindgen_prelude::ToNapiValue;
+use napi::Env;
 use napi_derive::napi;
 use webcare::{Error, ErrorKind};
 
 use crate::errors::{aborted, to_napi};
+use crate::promise::{self, RawValue};
 
 enum Slot {
     Running(AbortHandle),
@@ -70,17 +73,26 @@ fn duration_ms(ms: f64) -> Option<Duration> {
     }
 }
 
-/// Run a core future on the core's runtime with the call's timeout and cancellation.
-pub async fn run<T, F>(opts: Option<CallOptions>, fut: F) -> napi::Result<T>
+/// A promise for a core future, run on the core's runtime with the call's timeout and
+/// cancellation; `convert` turns its value into what JavaScript receives (on the runtime thread,
+/// so heavy work such as encoding results stays off the JS thread).
+pub fn call<T, U, F, C>(
+    env: &Env,
+    opts: Option<CallOptions>,
+    fut: F,
+    convert: C,
+) -> napi::Result<RawValue>
 where
     F: Future<Output = webcare::Result<T>> + Send + 'static,
     T: Send + 'static,
+    C: FnOnce(T) -> webcare::Result<U> + Send + 'static,
+    U: ToNapiValue + Send + 'static,
 {
     let opts = opts.unwrap_or_default();
     let timeout = opts.timeout_ms.and_then(duration_ms);
     let timeout_ms = opts.timeout_ms.unwrap_or(0.0);
     let fut = async move {
-        match timeout {
+        let r = match timeout {
             None => fut.await,
             Some(d) => match tokio::time::timeout(d, fut).await {
                 Ok(r) => r,
@@ -89,11 +101,11 @@ where
                     format!("the call did not complete within {timeout_ms} ms"),
                 )),
             },
-        }
+        };
+        r.and_then(convert).map_err(to_napi)
     };
     let Some(id) = opts.call_id else {
-        let task = webcare::runtime::spawn(fut).map_err(to_napi)?;
-        return task.await.map_err(to_napi);
+        return promise::spawn(env, fut);
     };
     let (handle, reg) = AbortHandle::new_pair();
     {
@@ -105,11 +117,13 @@ where
         }
         map.insert(id, Slot::Running(handle));
     }
-    let _registration = Registration(id);
-    let task = webcare::runtime::spawn(fut).map_err(to_napi)?;
-    // Aborting drops the task, which aborts the spawned future (and its HTTP request).
-    match Abortable::new(task, reg).await {
-        Ok(r) => r.map_err(to_napi),
-        Err(_) => Err(aborted()),
-    }
+    let registration = Registration(id);
+    // Aborting drops the future (and its HTTP request) on the runtime.
+    promise::spawn(env, async move {
+        let _registration = registration;
+        match Abortable::new(fut, reg).await {
+            Ok(r) => r,
+            Err(_) => Err(aborted()),
+        }
+    })
 }

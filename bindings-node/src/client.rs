@@ -3,19 +3,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use napi::Env;
 use napi_derive::napi;
-use serde_json::Value;
 use tokio::sync::Mutex;
 use webcare::{
     ClientBuilder, Event, NextPage, ReplyRequest, ResultPager, RetryPolicy, WatchOptions, Watcher,
 };
 
-use crate::cancel::{run, CallOptions};
-use crate::convert::{
-    self, Ack, NativeSsoToken, Page, ReplySent, ResultWithContext, WatchBatch, WebcareResult,
-};
+use crate::cancel::{call, CallOptions};
+use crate::convert::{self, Ack, NativeSsoToken};
 use crate::errors::{to_napi, validation};
 use crate::filter::{core_filter, uint_arg, FilterInit};
+use crate::promise::RawValue;
 
 /// Client options. Unset values come from the `WEBCARE_*` environment variables, then defaults.
 #[napi(object)]
@@ -152,72 +151,65 @@ impl NativeClient {
     }
 
     /// `GET /configuration` (keys as served: camelCase).
-    #[napi(ts_return_type = "Promise<Configuration>")]
-    pub async fn configuration(&self, opts: Option<CallOptions>) -> napi::Result<Value> {
+    #[napi(catch_unwind, ts_return_type = "Promise<Configuration>")]
+    pub fn configuration(&self, env: Env, opts: Option<CallOptions>) -> napi::Result<RawValue> {
         let c = self.inner.clone();
-        run(opts, async move {
-            let cfg = c.configuration().await?;
-            serde_json::to_value(cfg)
-                .map_err(|e| webcare::Error::decode(format!("configuration: {e}")))
+        call(&env, opts, async move { c.configuration().await }, |cfg| {
+            convert::json(&cfg, 4096)
         })
-        .await
     }
 
     /// `GET /ssoAccessToken/{email}`.
-    #[napi]
-    pub async fn sso_token(
+    #[napi(catch_unwind, ts_return_type = "Promise<NativeSsoToken>")]
+    pub fn sso_token(
         &self,
+        env: Env,
         email: String,
         opts: Option<CallOptions>,
-    ) -> napi::Result<NativeSsoToken> {
+    ) -> napi::Result<RawValue> {
         let c = self.inner.clone();
-        run(opts, async move {
-            c.sso_token(&email).await.map(NativeSsoToken::from)
+        call(&env, opts, async move { c.sso_token(&email).await }, |t| {
+            Ok(NativeSsoToken::from(t))
         })
-        .await
     }
 
     /// `GET /results/{id}`: the result and its conversation context.
-    #[napi]
-    pub async fn result(
-        &self,
-        id: f64,
-        opts: Option<CallOptions>,
-    ) -> napi::Result<ResultWithContext> {
+    #[napi(catch_unwind, ts_return_type = "Promise<ResultWithContext>")]
+    pub fn result(&self, env: Env, id: f64, opts: Option<CallOptions>) -> napi::Result<RawValue> {
         let id = uint_arg("result id", id)?;
         let c = self.inner.clone();
-        run(opts, async move {
-            c.results().get(id).await.map(ResultWithContext::from)
+        call(&env, opts, async move { c.results().get(id).await }, |r| {
+            convert::result_with_context_json(&r)
         })
-        .await
     }
 
     /// `GET /results/{id}/noContext`.
-    #[napi]
-    pub async fn result_no_context(
+    #[napi(catch_unwind, ts_return_type = "Promise<WebcareResult>")]
+    pub fn result_no_context(
         &self,
+        env: Env,
         id: f64,
         opts: Option<CallOptions>,
-    ) -> napi::Result<WebcareResult> {
+    ) -> napi::Result<RawValue> {
         let id = uint_arg("result id", id)?;
         let c = self.inner.clone();
-        run(opts, async move {
-            c.results()
-                .get_no_context(id)
-                .await
-                .map(WebcareResult::from)
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move { c.results().get_no_context(id).await },
+            |r| convert::result_json(&r),
+        )
     }
 
     /// `POST /results/{id}/replies`.
-    #[napi]
-    pub async fn reply(
+    #[napi(catch_unwind, ts_return_type = "Promise<ReplySent>")]
+    pub fn reply(
         &self,
+        env: Env,
         id: f64,
         reply: ReplyOptions,
         opts: Option<CallOptions>,
-    ) -> napi::Result<ReplySent> {
+    ) -> napi::Result<RawValue> {
         let id = uint_arg("result id", id)?;
         let mut req = ReplyRequest::new(reply.message);
         if let Some(c) = reply.connection_id {
@@ -227,96 +219,110 @@ impl NativeClient {
             req = req.private();
         }
         let c = self.inner.clone();
-        run(opts, async move {
-            c.results().reply(id, &req).await.map(ReplySent::from)
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move { c.results().reply(id, &req).await },
+            |r| convert::reply_sent_json(&r),
+        )
     }
 
     /// `POST /results/{id}/event/{event}` (`starttyping`, `stoptyping`, `closed`, `opened`).
-    #[napi]
-    pub async fn event(
+    #[napi(catch_unwind, ts_return_type = "Promise<Ack>")]
+    pub fn event(
         &self,
+        env: Env,
         id: f64,
         event: String,
         opts: Option<CallOptions>,
-    ) -> napi::Result<Ack> {
+    ) -> napi::Result<RawValue> {
         let id = uint_arg("result id", id)?;
         let event = Event::parse(&event).map_err(to_napi)?;
         let c = self.inner.clone();
-        run(opts, async move {
-            c.results().event(id, event).await.map(Ack::from)
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move { c.results().event(id, event).await },
+            |a| Ok(Ack::from(a)),
+        )
     }
 
     /// `POST /searches/{searchId}/cases/{caseId}/close`.
-    #[napi]
-    pub async fn close_case(
+    #[napi(catch_unwind, ts_return_type = "Promise<Ack>")]
+    pub fn close_case(
         &self,
+        env: Env,
         search_id: f64,
         case_id: String,
         opts: Option<CallOptions>,
-    ) -> napi::Result<Ack> {
+    ) -> napi::Result<RawValue> {
         let sid = uint_arg("search id", search_id)?;
         let c = self.inner.clone();
-        run(opts, async move {
-            c.cases().close(sid, &case_id).await.map(Ack::from)
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move { c.cases().close(sid, &case_id).await },
+            |a| Ok(Ack::from(a)),
+        )
     }
 
     /// `POST /searches/{searchId}/cases/{caseId}/close/handOverToHandler/{handlerId}`.
-    #[napi]
-    pub async fn hand_over(
+    #[napi(catch_unwind, ts_return_type = "Promise<Ack>")]
+    pub fn hand_over(
         &self,
+        env: Env,
         search_id: f64,
         case_id: String,
         handler_id: f64,
         opts: Option<CallOptions>,
-    ) -> napi::Result<Ack> {
+    ) -> napi::Result<RawValue> {
         let sid = uint_arg("search id", search_id)?;
         let hid = uint_arg("handler id", handler_id)?;
         let c = self.inner.clone();
-        run(opts, async move {
-            c.cases().hand_over(sid, &case_id, hid).await.map(Ack::from)
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move { c.cases().hand_over(sid, &case_id, hid).await },
+            |a| Ok(Ack::from(a)),
+        )
     }
 
     /// `POST /searches/{searchId}/cases/{caseId}/releaseHandler`.
-    #[napi]
-    pub async fn release_handler(
+    #[napi(catch_unwind, ts_return_type = "Promise<Ack>")]
+    pub fn release_handler(
         &self,
+        env: Env,
         search_id: f64,
         case_id: String,
         opts: Option<CallOptions>,
-    ) -> napi::Result<Ack> {
+    ) -> napi::Result<RawValue> {
         let sid = uint_arg("search id", search_id)?;
         let c = self.inner.clone();
-        run(opts, async move {
-            c.cases()
-                .release_handler(sid, &case_id)
-                .await
-                .map(Ack::from)
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move { c.cases().release_handler(sid, &case_id).await },
+            |a| Ok(Ack::from(a)),
+        )
     }
 
     /// One page: `GET /results/{profile}/{filter}` (the filter's own `limit` and `offset` apply).
-    #[napi]
-    pub async fn search(
+    #[napi(catch_unwind, ts_return_type = "Promise<Page>")]
+    pub fn search(
         &self,
+        env: Env,
         profile: String,
         filter: Option<FilterInit>,
         opts: Option<CallOptions>,
-    ) -> napi::Result<Page> {
+    ) -> napi::Result<RawValue> {
         let f = core_filter(filter)?;
         let c = self.inner.clone();
-        run(opts, async move {
-            c.results().search(&profile, &f).await.map(Page::from)
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move { c.results().search(&profile, &f).await },
+            convert::page_json,
+        )
     }
 
     /// A pager over every result of the filter. `maxResults` caps the total; `sinceId` switches
@@ -336,7 +342,11 @@ impl NativeClient {
         let f = core_filter(filter)?;
         let max = max_results.map(|m| uint_arg("limit", m)).transpose()?;
         let since_id = since_id.map(|s| uint_arg("sinceId", s)).transpose()?;
-        let kind = self.inner.results().pages(&profile, &f, since_id, max);
+        let kind = match self.inner.results().pages(&profile, &f, since_id, max) {
+            // No page fetched ahead: see `NativePager`.
+            ResultPager::Offset(p) => ResultPager::Offset(p.prefetch(false)),
+            k => k,
+        };
         Ok(NativePager {
             inner: Arc::new(Mutex::new(kind)),
         })
@@ -375,18 +385,25 @@ pub struct NativePager {
 #[napi]
 impl NativePager {
     /// The next page of results, or `null` when done.
-    #[napi]
-    pub async fn next_page(
-        &self,
-        opts: Option<CallOptions>,
-    ) -> napi::Result<Option<Vec<WebcareResult>>> {
+    // Unlike single calls, pages of a stream cross property by property (napi objects), not as
+    // JSON: a stream's pages are sequential, so the faster conversion gains little there, and
+    // encoding each page to JSON on a runtime thread cost 5-10 MB more RSS over a long stream
+    // (1,000,000 results must stay under 50 MB of growth). The pager fetches no page ahead
+    // (`NativeClient::pager` turns the core's prefetch off): with the next page decoded in the
+    // background while the JS thread converts and frees the previous one, streaming 200,000
+    // results grew RSS by 230-380 MB (the runtime threads' malloc arenas).
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<WebcareResult> | null>")]
+    pub fn next_page(&self, env: Env, opts: Option<CallOptions>) -> napi::Result<RawValue> {
         let inner = self.inner.clone();
-        run(opts, async move {
-            let mut guard = inner.lock_owned().await;
-            let page = guard.next_page().await?;
-            Ok(page.map(|p| convert::results(p.results)))
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move {
+                let mut guard = inner.lock_owned().await;
+                guard.next_page().await
+            },
+            |page| Ok(page.map(|p| convert::results(p.results))),
+        )
     }
 }
 
@@ -400,17 +417,18 @@ pub struct NativeWatcher {
 impl NativeWatcher {
     /// Poll once (never sleeps): the new results, possibly none. An error moves no cursor, so
     /// calling again retries and loses nothing.
-    #[napi]
-    pub async fn next_batch(&self, opts: Option<CallOptions>) -> napi::Result<WatchBatch> {
+    #[napi(catch_unwind, ts_return_type = "Promise<WatchBatch>")]
+    pub fn next_batch(&self, env: Env, opts: Option<CallOptions>) -> napi::Result<RawValue> {
         let inner = self.inner.clone();
-        run(opts, async move {
-            let mut w = inner.lock_owned().await;
-            let batch = w.next_batch().await?;
-            Ok(WatchBatch {
-                results: convert::results(batch),
-                last_id: w.last_id().map(convert::id_num),
-            })
-        })
-        .await
+        call(
+            &env,
+            opts,
+            async move {
+                let mut w = inner.lock_owned().await;
+                let batch = w.next_batch().await?;
+                Ok((batch, w.last_id()))
+            },
+            |(batch, last_id)| convert::watch_batch_json(batch, last_id),
+        )
     }
 }

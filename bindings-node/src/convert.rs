@@ -1,7 +1,22 @@
 //! Core models to JavaScript objects (camelCase, numbers instead of BigInt, unknown fields in
 //! `extra`).
+//!
+//! The `#[napi(object)]` structs declare the JavaScript shapes (and the TypeScript types); only
+//! the pages of a stream cross through them (see `NativePager::next_page`). Other results
+//! do not cross field by field (one napi call per property, and each property name interned
+//! again, made a search of 500 results spend most of its time on the JS thread): they are encoded
+//! once to JSON on the runtime thread, in exactly the shape napi-rs gives those structs (the
+//! always-present fields in declaration order, then the optional ones that are set, in
+//! declaration order; absent optional fields are left out, not `null`), and [`Json`] hands the
+//! text to V8's `JSON.parse` on the JS thread.
 
+use std::ptr;
+
+use napi::bindgen_prelude::ToNapiValue;
+use napi::sys;
 use napi_derive::napi;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Ids are 64-bit in the core; JavaScript numbers hold them exactly up to 2^53.
@@ -134,7 +149,7 @@ impl From<webcare::WebcareResult> for WebcareResult {
     }
 }
 
-/// Convert a list of core results.
+/// Convert a list of core results (the pages of a stream: see `NativePager::next_page`).
 pub fn results(items: Vec<webcare::WebcareResult>) -> Vec<WebcareResult> {
     items.into_iter().map(WebcareResult::from).collect()
 }
@@ -148,15 +163,6 @@ pub struct ResultWithContext {
     pub context: Vec<WebcareResult>,
 }
 
-impl From<webcare::ResultWithContext> for ResultWithContext {
-    fn from(r: webcare::ResultWithContext) -> Self {
-        ResultWithContext {
-            result: r.result.into(),
-            context: results(r.context),
-        }
-    }
-}
-
 /// One page of a search.
 #[napi(object)]
 pub struct Page {
@@ -168,17 +174,6 @@ pub struct Page {
     pub limit: u32,
     /// The total count, when the server reports one.
     pub total: Option<f64>,
-}
-
-impl From<webcare::Page> for Page {
-    fn from(p: webcare::Page) -> Self {
-        Page {
-            results: results(p.results),
-            offset: id_num(p.offset),
-            limit: p.limit,
-            total: p.total.map(id_num),
-        }
-    }
 }
 
 /// The acknowledgement of an operation without a payload (events, case operations).
@@ -217,15 +212,6 @@ pub struct ReplySent {
     pub ack: Ack,
 }
 
-impl From<webcare::ReplySent> for ReplySent {
-    fn from(r: webcare::ReplySent) -> Self {
-        ReplySent {
-            result: r.result.map(WebcareResult::from),
-            ack: r.ack.into(),
-        }
-    }
-}
-
 /// A single sign-on token as the native layer returns it (the wrapper's `SsoToken` class hides
 /// the token from `inspect` and `JSON.stringify`).
 #[napi(object)]
@@ -255,4 +241,374 @@ pub struct WatchBatch {
     pub results: Vec<WebcareResult>,
     /// The id of the last result handed out (or the starting point).
     pub last_id: Option<f64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON encoding of the shapes above
+
+/// JSON (UTF-8, as serde_json writes it) in the JavaScript shape; becomes a value through V8's
+/// `JSON.parse` on the JS thread.
+///
+/// Lists of results are cut into texts below 64 KiB, parsed one by one and joined with
+/// `Array.prototype.concat`: `JSON.parse` allocates every object of a text of 100 KiB or more
+/// straight in the old generation (V8's pretenuring), where a stream of pages piles up garbage
+/// until a full collection; small texts keep short-lived results young. The texts share one
+/// buffer.
+pub struct Json {
+    /// The value; with [`Fill::Results`] its `results` array is filled from `list` (the text
+    /// holds an empty one, keeping the key's position).
+    text: Vec<u8>,
+    fill: Fill,
+    /// JSON arrays back to back; `parts` are their end offsets.
+    list: Vec<u8>,
+    parts: Vec<usize>,
+}
+
+enum Fill {
+    None,
+    Results,
+}
+
+fn napi_check(status: sys::napi_status, what: &str) -> napi::Result<()> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(napi::Error::new(
+            napi::Status::GenericFailure,
+            format!("{what} failed (napi status {status})"),
+        ))
+    }
+}
+
+/// `JSON` and `JSON.parse`.
+unsafe fn json_parse(env: sys::napi_env) -> napi::Result<(sys::napi_value, sys::napi_value)> {
+    let mut global = ptr::null_mut();
+    let mut json = ptr::null_mut();
+    let mut parse = ptr::null_mut();
+    // SAFETY: napi calls on the JS thread with valid out-pointers and NUL-terminated names.
+    unsafe {
+        napi_check(sys::napi_get_global(env, &mut global), "napi_get_global")?;
+        napi_check(
+            sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json),
+            "get JSON",
+        )?;
+        napi_check(
+            sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse),
+            "get JSON.parse",
+        )?;
+    }
+    Ok((json, parse))
+}
+
+unsafe fn parse_text(
+    env: sys::napi_env,
+    (json, parse): (sys::napi_value, sys::napi_value),
+    text: &[u8],
+) -> napi::Result<sys::napi_value> {
+    let mut s = ptr::null_mut();
+    let mut out = ptr::null_mut();
+    // SAFETY: napi calls on the JS thread; `text` is valid UTF-8 of the given length.
+    unsafe {
+        napi_check(
+            sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut s),
+            "napi_create_string_utf8",
+        )?;
+        napi_check(
+            sys::napi_call_function(env, json, parse, 1, &s, &mut out),
+            "JSON.parse",
+        )?;
+    }
+    Ok(out)
+}
+
+unsafe fn parse_list(
+    env: sys::napi_env,
+    jp: (sys::napi_value, sys::napi_value),
+    list: &[u8],
+    parts: &[usize],
+) -> napi::Result<sys::napi_value> {
+    let mut arrays = Vec::with_capacity(parts.len());
+    let mut start = 0;
+    for &end in parts {
+        // SAFETY: on the JS thread; each part is a whole JSON array.
+        arrays.push(unsafe { parse_text(env, jp, &list[start..end])? });
+        start = end;
+    }
+    let Some((&first, rest)) = arrays.split_first() else {
+        let mut empty = ptr::null_mut();
+        // SAFETY: on the JS thread.
+        napi_check(
+            unsafe { sys::napi_create_array(env, &mut empty) },
+            "napi_create_array",
+        )?;
+        return Ok(empty);
+    };
+    if rest.is_empty() {
+        return Ok(first);
+    }
+    let mut concat = ptr::null_mut();
+    let mut out = ptr::null_mut();
+    // SAFETY: napi calls on the JS thread; `first` is an array from JSON.parse.
+    unsafe {
+        napi_check(
+            sys::napi_get_named_property(env, first, c"concat".as_ptr(), &mut concat),
+            "get Array.prototype.concat",
+        )?;
+        napi_check(
+            sys::napi_call_function(env, first, concat, rest.len(), rest.as_ptr(), &mut out),
+            "Array.prototype.concat",
+        )?;
+    }
+    Ok(out)
+}
+
+impl ToNapiValue for Json {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        // SAFETY: called by napi-rs (or the promise settlement) on the JS thread.
+        unsafe {
+            let jp = json_parse(env)?;
+            match val.fill {
+                Fill::None => parse_text(env, jp, &val.text),
+                Fill::Results => {
+                    let obj = parse_text(env, jp, &val.text)?;
+                    let list = parse_list(env, jp, &val.list, &val.parts)?;
+                    napi_check(
+                        sys::napi_set_named_property(env, obj, c"results".as_ptr(), list),
+                        "set results",
+                    )?;
+                    Ok(obj)
+                }
+            }
+        }
+    }
+}
+
+fn encode_error(e: serde_json::Error) -> webcare::Error {
+    webcare::Error::decode(format!("cannot encode for JavaScript: {e}"))
+}
+
+/// Encode a value in its JavaScript shape.
+pub fn json<T: Serialize + ?Sized>(v: &T, capacity: usize) -> webcare::Result<Json> {
+    let mut text = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut text, v).map_err(encode_error)?;
+    Ok(Json {
+        text,
+        fill: Fill::None,
+        list: Vec::new(),
+        parts: Vec::new(),
+    })
+}
+
+/// The size after which a list text is closed (well below `JSON.parse`'s 100 KiB pretenuring).
+const PART_BYTES: usize = 64 * 1024;
+
+/// Results as JSON arrays of at most about [`PART_BYTES`] each, back to back in one buffer,
+/// and the end offset of each. Each result is dropped once encoded.
+fn result_parts(items: Vec<webcare::WebcareResult>) -> webcare::Result<(Vec<u8>, Vec<usize>)> {
+    let mut buf = Vec::with_capacity(items.len() * RESULT_BYTES + 2);
+    let mut parts = Vec::with_capacity(1 + buf.capacity() / PART_BYTES);
+    let mut start = 0;
+    buf.push(b'[');
+    let mut left = items.len();
+    for r in items {
+        left -= 1;
+        if buf.len() > start + 1 {
+            buf.push(b',');
+        }
+        serde_json::to_writer(&mut buf, &JsResult(&r)).map_err(encode_error)?;
+        drop(r);
+        if buf.len() - start >= PART_BYTES && left > 0 {
+            buf.push(b']');
+            parts.push(buf.len());
+            start = buf.len();
+            buf.push(b'[');
+        }
+    }
+    buf.push(b']');
+    parts.push(buf.len());
+    Ok((buf, parts))
+}
+
+/// Roughly the encoded size of one result (a first guess for the buffer).
+const RESULT_BYTES: usize = 1200;
+
+/// A core result in the shape of [`WebcareResult`].
+pub struct JsResult<'a>(pub &'a webcare::WebcareResult);
+
+impl Serialize for JsResult<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut m = s.serialize_map(None)?;
+        // Always present, in declaration order.
+        m.serialize_entry("uniqueId", &r.unique_id)?;
+        m.serialize_entry("private", &r.private)?;
+        m.serialize_entry("own", &r.own)?;
+        m.serialize_entry("source", &r.source)?;
+        m.serialize_entry("type", &r.result_type)?;
+        m.serialize_entry("status", &r.status)?;
+        m.serialize_entry("sentiment", &r.sentiment)?;
+        m.serialize_entry("checked", &r.checked)?;
+        m.serialize_entry("bookmarked", &r.bookmarked)?;
+        m.serialize_entry("tagsList", &r.tags_list)?;
+        m.serialize_entry("activities", &r.activities)?;
+        m.serialize_entry("replies", &r.replies)?;
+        m.serialize_entry("notes", &r.notes)?;
+        m.serialize_entry("availableConnections", &r.available_connections)?;
+        m.serialize_entry("replyAvailable", &r.reply_available)?;
+        m.serialize_entry("likeAvailable", &r.like_available)?;
+        m.serialize_entry("extra", &r.extra)?;
+        // Optional, when set, in declaration order.
+        if let Some(v) = r.search_id {
+            m.serialize_entry("searchId", &v)?;
+        }
+        let strings: [(&str, &Option<String>); 10] = [
+            ("caseId", &r.case_id),
+            ("personId", &r.person_id),
+            ("profileId", &r.profile_id),
+            ("link", &r.link),
+            ("title", &r.title),
+            ("subtitle", &r.subtitle),
+            ("description", &r.description),
+            ("image", &r.image),
+            ("imageLink", &r.image_link),
+            ("time", &r.time),
+        ];
+        for (k, v) in strings {
+            if let Some(v) = v {
+                m.serialize_entry(k, v)?;
+            }
+        }
+        if let Some(v) = r.timestamp_ms() {
+            m.serialize_entry("timestamp", &v)?;
+        }
+        if let Some(v) = r.source_kind() {
+            m.serialize_entry("sourceName", v.as_str())?;
+        }
+        if let Some(v) = r.tbrank {
+            m.serialize_entry("tbrank", &v)?;
+        }
+        if let Some(v) = &r.draft {
+            m.serialize_entry("draft", v)?;
+        }
+        if let Some(v) = r.default_connection {
+            m.serialize_entry("defaultConnection", &v)?;
+        }
+        if let Some(v) = &r.reply_prefix {
+            m.serialize_entry("replyPrefix", v)?;
+        }
+        if let Some(v) = &r.reply_suffix {
+            m.serialize_entry("replySuffix", v)?;
+        }
+        m.end()
+    }
+}
+
+/// A list of core results in the shape of `WebcareResult[]`.
+pub struct JsResults<'a>(pub &'a [webcare::WebcareResult]);
+
+impl Serialize for JsResults<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for r in self.0 {
+            seq.serialize_element(&JsResult(r))?;
+        }
+        seq.end()
+    }
+}
+
+/// A page as [`Page`].
+pub fn page_json(mut p: webcare::Page) -> webcare::Result<Json> {
+    struct P<'a>(&'a webcare::Page);
+    impl Serialize for P<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(None)?;
+            m.serialize_entry("results", &[(); 0])?;
+            m.serialize_entry("offset", &self.0.offset)?;
+            m.serialize_entry("limit", &self.0.limit)?;
+            if let Some(t) = self.0.total {
+                m.serialize_entry("total", &t)?;
+            }
+            m.end()
+        }
+    }
+    let results = std::mem::take(&mut p.results);
+    let mut j = json(&P(&p), 96)?;
+    j.fill = Fill::Results;
+    (j.list, j.parts) = result_parts(results)?;
+    Ok(j)
+}
+
+/// One result as [`WebcareResult`].
+pub fn result_json(r: &webcare::WebcareResult) -> webcare::Result<Json> {
+    json(&JsResult(r), RESULT_BYTES)
+}
+
+/// A result with its context as [`ResultWithContext`].
+pub fn result_with_context_json(r: &webcare::ResultWithContext) -> webcare::Result<Json> {
+    struct P<'a>(&'a webcare::ResultWithContext);
+    impl Serialize for P<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(None)?;
+            m.serialize_entry("result", &JsResult(&self.0.result))?;
+            m.serialize_entry("context", &JsResults(&self.0.context))?;
+            m.end()
+        }
+    }
+    json(&P(r), (1 + r.context.len()) * RESULT_BYTES)
+}
+
+/// An acknowledgement in the shape of [`Ack`].
+struct JsAck<'a>(&'a webcare::Ack);
+
+impl Serialize for JsAck<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let a = self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("url", &a.url)?;
+        m.serialize_entry("method", &a.method)?;
+        m.serialize_entry("duration", &a.duration)?;
+        m.serialize_entry("data", &a.data)?;
+        if let Some(v) = &a.request_id {
+            m.serialize_entry("requestId", v)?;
+        }
+        m.end()
+    }
+}
+
+/// The outcome of a reply as [`ReplySent`].
+pub fn reply_sent_json(r: &webcare::ReplySent) -> webcare::Result<Json> {
+    struct P<'a>(&'a webcare::ReplySent);
+    impl Serialize for P<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(None)?;
+            m.serialize_entry("ack", &JsAck(&self.0.ack))?;
+            if let Some(r) = &self.0.result {
+                m.serialize_entry("result", &JsResult(r))?;
+            }
+            m.end()
+        }
+    }
+    json(&P(r), 2 * RESULT_BYTES)
+}
+
+/// A watch batch as [`WatchBatch`].
+pub fn watch_batch_json(
+    results: Vec<webcare::WebcareResult>,
+    last_id: Option<u64>,
+) -> webcare::Result<Json> {
+    struct P(Option<u64>);
+    impl Serialize for P {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(None)?;
+            m.serialize_entry("results", &[(); 0])?;
+            if let Some(id) = self.0 {
+                m.serialize_entry("lastId", &id)?;
+            }
+            m.end()
+        }
+    }
+    let mut j = json(&P(last_id), 64)?;
+    j.fill = Fill::Results;
+    (j.list, j.parts) = result_parts(results)?;
+    Ok(j)
 }

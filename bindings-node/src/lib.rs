@@ -4,9 +4,11 @@
 //! public JavaScript API is the thin wrapper in `index.js`, which uses the native classes and
 //! functions exported here (`NativeClient`, `NativePager`, `NativeWatcher`, ...).
 //!
-//! Every async method runs its future on the core's runtime (`webcare::runtime::spawn`), so a
-//! panic becomes an error instead of crossing into Node, and dropping the call (AbortSignal, see
-//! [`cancel`]) aborts the in-flight request. Synchronous functions that run core code (the
+//! Every async method returns a promise whose future runs on the core's runtime
+//! (`webcare::runtime::spawn_then`, see [`promise`]), so a panic becomes an error instead of
+//! crossing into Node, and cancelling the call (AbortSignal, see [`cancel`]) drops the future and
+//! its in-flight request. Results of single calls cross as JSON encoded on the runtime thread
+//! and parsed by V8 (see [`convert`]). Synchronous functions that run core code (the
 //! constructor, `pager`, `watcher`, filters, sentiment) are `#[napi(catch_unwind)]`: a panic
 //! there is a thrown JavaScript error, never an abort of the process.
 
@@ -16,6 +18,7 @@ pub mod convert;
 pub mod errors;
 pub mod filter;
 pub mod logging;
+pub mod promise;
 pub mod sentiment;
 
 pub use cancel::cancel_call;
