@@ -6,6 +6,7 @@
 //! `sinceId:X` asks for results with an id above `X`, oldest first.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -129,6 +130,8 @@ pub struct Pager<D: PageDecoder = TypedDecoder> {
     prefetched: Option<Prefetch<D::Rows>>,
     /// The server's total from the last page (lets the next request go out early).
     known_total: Option<u64>,
+    /// `next_offset`, shared with the fetch tasks (see [`FetchPlan`]).
+    consumed: Arc<AtomicU64>,
 }
 
 /// A page being fetched ahead: its offset and size, and the task (aborted on drop).
@@ -152,6 +155,9 @@ struct FetchPlan<D> {
     profile: String,
     filter: Filter,
     page_size: u32,
+    /// The consumer's next offset: a page's task sends the next request early only when the
+    /// consumer has taken the page before it, so at most two pages are ahead of the consumer.
+    consumed: Arc<AtomicU64>,
 }
 
 impl<D: PageDecoder> FetchPlan<D> {
@@ -181,8 +187,11 @@ impl<D: PageDecoder> FetchPlan<D> {
                 Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
                 None => self.page_size,
             };
+            let consumer_caught_up = self.consumed.load(Ordering::Acquire) >= offset;
             let next = match (known_total, tokio::runtime::Handle::try_current()) {
-                (Some(total), Ok(handle)) if next_offset < total && next_size > 0 => {
+                (Some(total), Ok(handle))
+                    if next_offset < total && next_size > 0 && consumer_caught_up =>
+                {
                     Some(Prefetch {
                         offset: next_offset,
                         size: next_size,
@@ -196,7 +205,22 @@ impl<D: PageDecoder> FetchPlan<D> {
                 }
                 _ => None,
             };
-            let (rows, total) = self.decoder.decode(&resp, &path)?;
+            let (rows, total) = if next.is_some() {
+                // Decode off the runtime's workers: a task spawned from a worker runs on that
+                // worker next (tokio's LIFO slot), so decoding here would hold the request just
+                // sent until the decoding is done.
+                let decoder = self.decoder.clone();
+                tokio::task::spawn_blocking(move || decoder.decode(&resp, &path))
+                    .await
+                    .map_err(|e| {
+                        crate::Error::new(
+                            crate::ErrorKind::Server,
+                            format!("decoding a page failed: {e}"),
+                        )
+                    })??
+            } else {
+                self.decoder.decode(&resp, &path)?
+            };
             Ok(Fetched {
                 page: RowsPage {
                     rows,
@@ -235,6 +259,7 @@ impl<D: PageDecoder> Clone for Pager<D> {
             prefetch_enabled: self.prefetch_enabled,
             prefetched: None,
             known_total: self.known_total,
+            consumed: Arc::new(AtomicU64::new(self.next_offset)),
         }
     }
 }
@@ -261,8 +286,10 @@ impl Pager {
         max_results: Option<u64>,
     ) -> Pager {
         let page_size = filter.limit.unwrap_or_else(|| client.page_size());
+        let start = filter.offset.unwrap_or(0);
         Pager {
-            next_offset: filter.offset.unwrap_or(0),
+            next_offset: start,
+            consumed: Arc::new(AtomicU64::new(start)),
             client,
             decoder: TypedDecoder,
             profile: profile.to_string(),
@@ -302,6 +329,7 @@ impl<D: PageDecoder> Pager<D> {
             prefetch_enabled: self.prefetch_enabled,
             prefetched: None,
             known_total: self.known_total,
+            consumed: Arc::new(AtomicU64::new(self.next_offset)),
         }
     }
 
@@ -334,6 +362,7 @@ impl<D: PageDecoder> Pager<D> {
             profile: self.profile.clone(),
             filter: self.filter.clone(),
             page_size: self.page_size,
+            consumed: self.consumed.clone(),
         })
     }
 
@@ -405,6 +434,7 @@ impl<D: PageDecoder> Pager<D> {
             self.done = true;
         }
         self.next_offset += got;
+        self.consumed.store(self.next_offset, Ordering::Release);
         self.yielded += page.rows.len() as u64;
         if page.rows.is_empty() {
             self.done = true;

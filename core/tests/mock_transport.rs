@@ -509,3 +509,47 @@ async fn pager_sends_the_next_request_early_once_the_total_is_known() {
         drop(pager);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_consumer_keeps_at_most_two_pages_ahead() {
+    use webcare::NextPage;
+    let mock = Mock::new(Duration::from_millis(1), |req, _| {
+        if req.url.contains("accesstoken") {
+            return Ok(token("3599"));
+        }
+        let num = |key: &str| -> u64 {
+            req.url
+                .split('/')
+                .find_map(|seg| seg.strip_prefix(key))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        let (limit, offset) = (num("limit:"), num("offset:"));
+        let ids: Vec<String> = (offset..(offset + limit).min(2000))
+            .map(|i| format!(r#""{0}":{{"uniqueId":{0}}}"#, i + 1))
+            .collect();
+        Ok(ok(&format!(
+            r#"{{"results":{{{}}},"total":2000}}"#,
+            ids.join(",")
+        )))
+    });
+    let c = client(mock.clone());
+    let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
+    let mut seen = Vec::new();
+    for step in 0..4 {
+        let page = pager.next_page().await.unwrap().unwrap();
+        seen.extend(page.results.iter().map(|r| r.unique_id));
+        // The consumer dawdles: the pager must not run through the remaining pages.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let requested = mock.count("/results/");
+        assert!(
+            requested <= step + 3,
+            "after taking {} pages, {requested} requested",
+            step + 1
+        );
+    }
+    while let Some(page) = pager.next_page().await.unwrap() {
+        seen.extend(page.results.iter().map(|r| r.unique_id));
+    }
+    assert_eq!(seen, (1..=2000).collect::<Vec<u64>>());
+}
