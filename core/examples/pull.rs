@@ -1,5 +1,6 @@
 //! Pull every result of a search profile and report the time, with and without fetching the
-//! next page ahead: `cargo run --release -p webcare --example pull -- PROFILE [PAGE_SIZE] [MAX]`
+//! next page ahead, and (with `--features arrow`) decoded into Arrow columns:
+//! `cargo run --release -p webcare --features arrow --example pull -- PROFILE [PAGE_SIZE] [MAX]`
 //! (against `WEBCARE_BASE_URL`, `WEBCARE_CLIENT_ID`, `WEBCARE_CLIENT_SECRET`).
 use std::time::Instant;
 
@@ -26,6 +27,22 @@ async fn main() -> webcare::Result<()> {
             }
             println!(
                 "round {round} prefetch {prefetch:5}: {n} results in {:.3} s",
+                start.elapsed().as_secs_f64()
+            );
+        }
+        #[cfg(feature = "arrow")]
+        {
+            let start = Instant::now();
+            let mut pager = client
+                .results()
+                .pager(&profile, &Filter::new().limit(page), max)
+                .with_decoder(webcare::arrow::ArrowDecoder::default());
+            let mut n = 0usize;
+            while let Some(p) = pager.next_rows().await? {
+                n += p.rows.num_rows();
+            }
+            println!(
+                "round {round} arrow columns : {n} results in {:.3} s",
                 start.elapsed().as_secs_f64()
             );
         }
