@@ -80,6 +80,9 @@ impl NativeClient {
     /// A client from options, falling back to the `WEBCARE_*` environment variables.
     #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
+        // One runtime thread unless WEBCARE_RUNTIME_THREADS says otherwise (before the runtime
+        // starts; see `webcare::runtime::set_default_worker_threads`).
+        webcare::runtime::set_default_worker_threads(1);
         let o = options.unwrap_or_default();
         let mut b = ClientBuilder::from_env();
         if let Some(v) = o.base_url {
