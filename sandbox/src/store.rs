@@ -296,6 +296,10 @@ pub(crate) struct Store {
     pub db: Db,
     dir: RwLock<Arc<Directory>>,
     counts: Mutex<HashMap<String, (u64, i64)>>,
+    /// Where the last page of a query ended: (generation, next offset, id of its last row).
+    /// A request for the next offset continues from that id instead of counting rows from the
+    /// start (a deep `offset` costs as much as a shallow one when paging in order).
+    cursors: Mutex<HashMap<String, (u64, i64, i64)>>,
     pub params: SeedParams,
 }
 
@@ -334,6 +338,7 @@ impl Store {
             db,
             dir: RwLock::new(Arc::new(dir)),
             counts: Mutex::new(HashMap::new()),
+            cursors: Mutex::new(HashMap::new()),
             params,
         })
     }
@@ -366,6 +371,10 @@ impl Store {
             Err(p) => *p.into_inner() = Arc::new(dir),
         }
         self.counts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        self.cursors
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
@@ -565,41 +574,76 @@ impl Store {
             .get(&key)
             .filter(|(g, _)| *g == generation)
             .map(|(_, t)| *t);
-        let (results, count, max_id, total) = self.db.read(|conn| -> Result<_, ApiError> {
-            let total = match cached {
-                Some(t) => t,
-                None => conn
-                    .prepare_cached(&count_sql)?
-                    .query_row(params_from_iter(args.iter()), |r| r.get::<_, i64>(0))?,
-            };
-            let mut page_args = args.clone();
-            page_args.push(SqlValue::Integer(offset));
-            let mut stmt = conn.prepare_cached(&page_sql)?;
-            let mut rows = stmt.query(params_from_iter(page_args.iter()))?;
-            // About 1.1 KB per seeded result, plus the envelope around it.
-            let mut out =
-                String::with_capacity(prefix.len() + 1200 * (limit.min(500) as usize) + 256);
-            out.push_str(prefix);
-            out.push('{');
-            let mut count = 0usize;
-            let mut max_id = 0i64;
-            while let Some(row) = rows.next()? {
-                let id: i64 = row.get(0)?;
-                let json = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-                if count > 0 {
-                    out.push(',');
+        let cursor_key = format!("{where_sql}|{order}|{args:?}");
+        let boundary = if offset > 0 {
+            self.cursors
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&cursor_key)
+                .filter(|(g, next, _)| *g == generation && *next == offset)
+                .map(|(_, _, id)| *id)
+        } else {
+            None
+        };
+        let (results, count, max_id, total, last_id) =
+            self.db.read(|conn| -> Result<_, ApiError> {
+                let total = match cached {
+                    Some(t) => t,
+                    None => conn
+                        .prepare_cached(&count_sql)?
+                        .query_row(params_from_iter(args.iter()), |r| r.get::<_, i64>(0))?,
+                };
+                let mut page_args = args.clone();
+                let sql = match boundary {
+                    // Continue after the last row of the previous page (same rows as the offset).
+                    Some(id) => {
+                        page_args.push(SqlValue::Integer(id));
+                        let cmp = if order == "ASC" { ">" } else { "<" };
+                        format!(
+                            "SELECT id, json FROM results WHERE {where_sql} AND id {cmp} ? \
+                         ORDER BY id {order} LIMIT {limit}"
+                        )
+                    }
+                    None => {
+                        page_args.push(SqlValue::Integer(offset));
+                        page_sql
+                    }
+                };
+                let mut stmt = conn.prepare_cached(&sql)?;
+                let mut rows = stmt.query(params_from_iter(page_args.iter()))?;
+                // About 1.1 KB per seeded result, plus the envelope around it.
+                let mut out =
+                    String::with_capacity(prefix.len() + 1200 * (limit.min(500) as usize) + 256);
+                out.push_str(prefix);
+                out.push('{');
+                let mut count = 0usize;
+                let mut max_id = 0i64;
+                let mut last_id = 0i64;
+                while let Some(row) = rows.next()? {
+                    let id: i64 = row.get(0)?;
+                    let json = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+                    if count > 0 {
+                        out.push(',');
+                    }
+                    {
+                        use std::fmt::Write as _;
+                        let _ = write!(out, "\"{id}\":");
+                    }
+                    out.push_str(json);
+                    count += 1;
+                    max_id = max_id.max(id);
+                    last_id = id;
                 }
-                {
-                    use std::fmt::Write as _;
-                    let _ = write!(out, "\"{id}\":");
-                }
-                out.push_str(json);
-                count += 1;
-                max_id = max_id.max(id);
+                out.push('}');
+                Ok((out, count, max_id, total, last_id))
+            })?;
+        if count > 0 {
+            let mut cursors = self.cursors.lock().unwrap_or_else(|p| p.into_inner());
+            if cursors.len() > 10_000 {
+                cursors.clear();
             }
-            out.push('}');
-            Ok((out, count, max_id, total))
-        })?;
+            cursors.insert(cursor_key, (generation, offset + count as i64, last_id));
+        }
         if cached.is_none() {
             let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
             if counts.len() > 10_000 {
