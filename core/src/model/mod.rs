@@ -472,6 +472,11 @@ mod result_de {
                     Field::LikeAvailable => r.like_available = map.next_value_seed(BoolLenient)?,
                     Field::Other(k) => {
                         let v: Value = map.next_value()?;
+                        if extra.is_empty() {
+                            // Results that carry unknown fields usually carry a dozen or more:
+                            // size the map once instead of growing it three times.
+                            extra = Map::with_capacity(16);
+                        }
                         extra.insert(k, v);
                     }
                 }
