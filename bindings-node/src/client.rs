@@ -83,6 +83,7 @@ impl NativeClient {
         // One runtime thread unless WEBCARE_RUNTIME_THREADS says otherwise (before the runtime
         // starts; see `webcare::runtime::set_default_worker_threads`).
         webcare::runtime::set_default_worker_threads(1);
+        crate::tune_allocator();
         let o = options.unwrap_or_default();
         let mut b = ClientBuilder::from_env();
         if let Some(v) = o.base_url {
