@@ -160,7 +160,9 @@ def node(targets: list) -> str:
             rows.append(f"| {name} | {v['median_ms']:.2f} | {v['p90_ms']:.2f} | {v['median_ms'] / wc:.2f}x |")
         r = t["fetch"]["median_ms"] / wc
         targets.append(("Node 20 concurrent calls vs fetch", ">= 2x faster", f"{r:.2f}x", mark(r >= 2)))
-        out.append(f"\nBatches of {c['concurrency']} concurrent searches (`limit:25`), {c['batches']} batches.\n\n" + "\n".join(rows) + "\n")
+        rounds = c.get("rounds", 1)
+        how = f", {rounds} interleaved rounds (the better median of each tool counts)" if rounds > 1 else ""
+        out.append(f"\nBatches of {c['concurrency']} concurrent searches (`limit:25`), {c['batches']} batches per round{how}.\n\n" + "\n".join(rows) + "\n")
     return "\n".join(out) or "(not run)\n"
 
 
