@@ -309,8 +309,8 @@ and the Node addon; one `webcare sandbox --results {seed and os.environ.get('BEN
 (quota raised; seeded in {seed.get('seed_seconds', 0):.1f} s) on 127.0.0.1, shared by every
 benchmark; medians of repeated runs. Client and sandbox share the same 2 cores, so every
 number includes the sandbox's own time. The sandbox is deterministic (seed 42); absolute numbers
-move with load on a shared machine, ratios are steadier (load average when this was written:
-{open('/proc/loadavg').read().split()[1]} over 5 minutes, on 2 cores: other builds were running).
+move with load on a shared machine, ratios are steadier; a ratio close to its target line can
+land on either side of it from one run to the next.
 
 Reproduce: `make bench` (about 15 minutes; raw results in `target/bench/results/`).
 
