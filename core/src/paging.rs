@@ -250,16 +250,9 @@ impl<D: PageDecoder> Clone for Pager<D> {
             decoder: self.decoder.clone(),
             profile: self.profile.clone(),
             filter: self.filter.clone(),
-            page_size: self.page_size,
-            next_offset: self.next_offset,
-            remaining: self.remaining,
-            done: self.done,
-            pages: self.pages,
-            yielded: self.yielded,
-            prefetch_enabled: self.prefetch_enabled,
             prefetched: None,
-            known_total: self.known_total,
             consumed: Arc::new(AtomicU64::new(self.next_offset)),
+            ..*self
         }
     }
 }

@@ -423,11 +423,10 @@ fn config_errors_are_clear() {
     assert!(e.message().contains("client id"), "{}", e.message());
 }
 
-#[tokio::test]
-async fn pager_fetches_one_page_ahead_and_keeps_order() {
-    use webcare::NextPage;
-    // 250 results served in pages by offset; count the search requests.
-    let mock = Mock::new(Duration::from_millis(5), |req, _| {
+/// A server of `served` results in pages by `limit:`/`offset:` (ids 1..=served), reporting
+/// `total` when given.
+fn paged_mock(delay: Duration, served: u64, total: Option<u64>) -> Arc<Mock> {
+    Mock::new(delay, move |req, _| {
         if req.url.contains("accesstoken") {
             return Ok(token("3599"));
         }
@@ -439,11 +438,24 @@ async fn pager_fetches_one_page_ahead_and_keeps_order() {
                 .unwrap_or(0)
         };
         let (limit, offset) = (num("limit:"), num("offset:"));
-        let ids: Vec<String> = (offset..(offset + limit).min(250))
+        let ids: Vec<String> = (offset..(offset + limit).min(served))
             .map(|i| format!(r#""{0}":{{"uniqueId":{0}}}"#, i + 1))
             .collect();
-        Ok(ok(&format!(r#"{{"results":{{{}}}}}"#, ids.join(","))))
-    });
+        let total = total
+            .map(|t| format!(r#","total":{t}"#))
+            .unwrap_or_default();
+        Ok(ok(&format!(
+            r#"{{"results":{{{}}}{total}}}"#,
+            ids.join(",")
+        )))
+    })
+}
+
+#[tokio::test]
+async fn pager_fetches_one_page_ahead_and_keeps_order() {
+    use webcare::NextPage;
+    // 250 results served in pages by offset; count the search requests.
+    let mock = paged_mock(Duration::from_millis(5), 250, None);
     let c = client(mock.clone());
     let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
     let mut seen = Vec::new();
@@ -473,26 +485,7 @@ async fn pager_sends_the_next_request_early_once_the_total_is_known() {
     // `served` results, but the server claims `claimed` in `total` (as when results are
     // deleted while paging): the pager still yields each served result once, in order.
     for (served, claimed, max_requests) in [(250u64, 250u64, 3), (300, 300, 4), (250, 400, 5)] {
-        let mock = Mock::new(Duration::from_millis(2), move |req, _| {
-            if req.url.contains("accesstoken") {
-                return Ok(token("3599"));
-            }
-            let num = |key: &str| -> u64 {
-                req.url
-                    .split('/')
-                    .find_map(|seg| seg.strip_prefix(key))
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0)
-            };
-            let (limit, offset) = (num("limit:"), num("offset:"));
-            let ids: Vec<String> = (offset..(offset + limit).min(served))
-                .map(|i| format!(r#""{0}":{{"uniqueId":{0}}}"#, i + 1))
-                .collect();
-            Ok(ok(&format!(
-                r#"{{"results":{{{}}},"total":{claimed}}}"#,
-                ids.join(",")
-            )))
-        });
+        let mock = paged_mock(Duration::from_millis(2), served, Some(claimed));
         let c = client(mock.clone());
         let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
         let mut seen = Vec::new();
@@ -513,26 +506,7 @@ async fn pager_sends_the_next_request_early_once_the_total_is_known() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_consumer_keeps_at_most_two_pages_ahead() {
     use webcare::NextPage;
-    let mock = Mock::new(Duration::from_millis(1), |req, _| {
-        if req.url.contains("accesstoken") {
-            return Ok(token("3599"));
-        }
-        let num = |key: &str| -> u64 {
-            req.url
-                .split('/')
-                .find_map(|seg| seg.strip_prefix(key))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0)
-        };
-        let (limit, offset) = (num("limit:"), num("offset:"));
-        let ids: Vec<String> = (offset..(offset + limit).min(2000))
-            .map(|i| format!(r#""{0}":{{"uniqueId":{0}}}"#, i + 1))
-            .collect();
-        Ok(ok(&format!(
-            r#"{{"results":{{{}}},"total":2000}}"#,
-            ids.join(",")
-        )))
-    });
+    let mock = paged_mock(Duration::from_millis(1), 2000, Some(2000));
     let c = client(mock.clone());
     let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
     let mut seen = Vec::new();
