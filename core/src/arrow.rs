@@ -26,6 +26,10 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::filter::Source;
+use crate::model::de::{
+    ActivityList, BoolLenient, I64Lenient, OptCowStr, OptI64Lenient, OptU64Lenient,
+    StringListLenient, U64Lenient,
+};
 use crate::model::{self, parse_time_ms, WebcareResult};
 use crate::sentiment::SentimentClass;
 use crate::transport::HttpResponse;
@@ -404,14 +408,7 @@ impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
                 }
             }
         }
-        let success = match status.as_deref().map(str::trim) {
-            None | Some("") => true,
-            Some(s) => {
-                s.eq_ignore_ascii_case(model::STATUS_SUCCESS)
-                    || s.eq_ignore_ascii_case("SUCCESS")
-                    || s.eq_ignore_ascii_case("OK")
-            }
-        };
+        let success = model::status_is_success(status.as_deref().unwrap_or(""));
         Ok(Envelope { success, total })
     }
 }
@@ -494,82 +491,6 @@ impl<'de> Visitor<'de> for ResultsSeed<'_> {
     }
 }
 
-/// A lenient optional string (see [`model::opt_string_lenient`]), borrowed when JSON allows.
-struct CowStr;
-
-impl<'de> DeserializeSeed<'de> for CowStr {
-    type Value = Option<Cow<'de, str>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CowStr {
-    type Value = Option<Cow<'de, str>>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_borrowed_str<E: serde::de::Error>(
-        self,
-        v: &'de str,
-    ) -> std::result::Result<Self::Value, E> {
-        Ok(Some(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> std::result::Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v)))
-    }
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> std::result::Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_string())))
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_string())))
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(v.to_string())))
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
-        Ok(serde_json::Number::from_f64(v).map(|n| Cow::Owned(n.to_string())))
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
-        let v = Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
-        Ok(Some(Cow::Owned(v.to_string())))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
-        let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-        Ok(Some(Cow::Owned(v.to_string())))
-    }
-}
-
-use serde::Deserialize as _;
-
-macro_rules! lenient {
-    ($name:ident, $t:ty, $f:path) => {
-        struct $name;
-        impl<'de> DeserializeSeed<'de> for $name {
-            type Value = $t;
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<$t, D::Error> {
-                $f(d)
-            }
-        }
-    };
-}
-
-lenient!(U64Lenient, u64, model::u64_lenient);
-lenient!(OptU64Lenient, Option<u64>, model::opt_u64_lenient);
-lenient!(BoolLenient, bool, model::bool_lenient);
-lenient!(I64Lenient, i64, model::i64_lenient);
-lenient!(OptI64Lenient, Option<i64>, model::opt_i64_lenient);
-lenient!(StringList, Vec<String>, model::string_list_lenient);
-
 /// The names of `tagsList` (see [`model::tag_list`]: same items accepted and refused, but only
 /// the names are kept, borrowed where possible).
 struct TagNames;
@@ -639,7 +560,7 @@ impl<'de> Visitor<'de> for TagName {
                 "id" => {
                     map.next_value_seed(OptU64Lenient)?;
                 }
-                "name" => name = map.next_value_seed(CowStr)?.unwrap_or(Cow::Borrowed("")),
+                "name" => name = map.next_value_seed(OptCowStr)?.unwrap_or(Cow::Borrowed("")),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -771,14 +692,6 @@ impl<'de> Visitor<'de> for Key {
     }
 }
 
-struct Activities;
-impl<'de> DeserializeSeed<'de> for Activities {
-    type Value = Vec<model::Activity>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        model::list_or_map::<D, model::Activity>(d)
-    }
-}
-
 struct RowSeed<'c> {
     extra: &'c [String],
 }
@@ -804,14 +717,14 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
             match key.as_ref() {
                 "uniqueId" => r.unique_id = Some(map.next_value_seed(U64Lenient)?),
                 "searchId" => r.search_id = map.next_value_seed(OptU64Lenient)?,
-                "caseId" => r.case_id = map.next_value_seed(CowStr)?,
-                "personId" => r.person_id = map.next_value_seed(CowStr)?,
-                "profileId" => r.profile_id = map.next_value_seed(CowStr)?,
-                "link" => r.link = map.next_value_seed(CowStr)?,
-                "title" => r.title = map.next_value_seed(CowStr)?,
-                "subtitle" => r.subtitle = map.next_value_seed(CowStr)?,
-                "description" => r.description = map.next_value_seed(CowStr)?,
-                "time" => r.time = map.next_value_seed(CowStr)?,
+                "caseId" => r.case_id = map.next_value_seed(OptCowStr)?,
+                "personId" => r.person_id = map.next_value_seed(OptCowStr)?,
+                "profileId" => r.profile_id = map.next_value_seed(OptCowStr)?,
+                "link" => r.link = map.next_value_seed(OptCowStr)?,
+                "title" => r.title = map.next_value_seed(OptCowStr)?,
+                "subtitle" => r.subtitle = map.next_value_seed(OptCowStr)?,
+                "description" => r.description = map.next_value_seed(OptCowStr)?,
+                "time" => r.time = map.next_value_seed(OptCowStr)?,
                 "private" => r.private = map.next_value_seed(BoolLenient)?,
                 "own" => r.own = map.next_value_seed(BoolLenient)?,
                 "source" => r.source = map.next_value_seed(I64Lenient)?,
@@ -822,17 +735,17 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 "bookmarked" => r.bookmarked = map.next_value_seed(BoolLenient)?,
                 "tbrank" => r.tbrank = map.next_value_seed(OptI64Lenient)?,
                 "tagsList" => r.tags = map.next_value_seed(TagNames)?,
-                "replies" => r.replies = map.next_value_seed(StringList)?.len(),
+                "replies" => r.replies = map.next_value_seed(StringListLenient)?.len(),
                 "defaultConnection" => r.default_connection = map.next_value_seed(OptU64Lenient)?,
                 "replyAvailable" => r.reply_available = map.next_value_seed(BoolLenient)?,
                 "likeAvailable" => r.like_available = map.next_value_seed(BoolLenient)?,
                 // Fields without a column, decoded only where the typed decoder could refuse
                 // them (so both paths accept the same responses).
                 "activities" => {
-                    map.next_value_seed(Activities)?;
+                    map.next_value_seed(ActivityList)?;
                 }
                 "notes" => {
-                    map.next_value_seed(StringList)?;
+                    map.next_value_seed(StringListLenient)?;
                 }
                 "availableConnections" => {
                     map.next_value_seed(CheckConnections)?;

@@ -792,14 +792,7 @@ mod fast {
 
     impl SearchEnvelope {
         pub fn is_success(&self) -> bool {
-            match self.status.as_deref().map(str::trim) {
-                None | Some("") => true,
-                Some(s) => {
-                    s.eq_ignore_ascii_case(crate::model::STATUS_SUCCESS)
-                        || s.eq_ignore_ascii_case("SUCCESS")
-                        || s.eq_ignore_ascii_case("OK")
-                }
-            }
+            crate::model::status_is_success(self.status.as_deref().unwrap_or(""))
         }
     }
 

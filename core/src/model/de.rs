@@ -1,5 +1,7 @@
 //! Lenient deserializers for fields the published spec types loosely.
 
+use std::borrow::Cow;
+
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
@@ -192,49 +194,61 @@ fn value_to_string(v: &Value) -> Option<String> {
     }
 }
 
-struct OptStringVisitor;
+/// A lenient optional string (the rule of [`opt_string_lenient`]), borrowed from the input
+/// when JSON allows (no escapes): the columnar decoder keeps it borrowed.
+pub(crate) struct OptCowStr;
 
-impl<'de> de::Visitor<'de> for OptStringVisitor {
-    type Value = Option<String>;
+impl<'de> de::DeserializeSeed<'de> for OptCowStr {
+    type Value = Option<Cow<'de, str>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for OptCowStr {
+    type Value = Option<Cow<'de, str>>;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a string")
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<String>, E> {
-        Ok(Some(v.to_string()))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_string())))
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<String>, E> {
-        Ok(Some(v.to_string()))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_string())))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<String>, E> {
-        Ok(Some(v.to_string()))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_string())))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<String>, E> {
-        Ok(value_to_string(&f64_value(v)))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(value_to_string(&f64_value(v)).map(Cow::Owned))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<String>, E> {
-        Ok(Some(v.to_owned()))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(v)))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Option<String>, E> {
-        Ok(Some(v))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v.to_owned())))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<String>, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
-    fn visit_none<E: de::Error>(self) -> Result<Option<String>, E> {
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
     }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
-        Ok(Some(seq_value(seq)?.to_string()))
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Ok(Some(Cow::Owned(seq_value(seq)?.to_string())))
     }
-    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
-        Ok(Some(map_value(map)?.to_string()))
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Ok(Some(Cow::Owned(map_value(map)?.to_string())))
     }
 }
 
 /// An optional string given as a string, a number or a boolean (null is `None`; a list or an
 /// object is kept as its JSON text).
 pub fn opt_string_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    d.deserialize_any(OptStringVisitor)
+    d.deserialize_any(OptCowStr).map(|s| s.map(Cow::into_owned))
 }
 
 /// A string given as a string or a number (null is "").
@@ -253,7 +267,7 @@ pub fn string_list_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String
         }
         fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
             let mut out = Vec::new();
-            while let Some(s) = seq.next_element_seed(OptStringSeed)? {
+            while let Some(s) = seq.next_element_seed(OptStringLenient)? {
                 out.extend(s);
             }
             Ok(out)
@@ -261,7 +275,7 @@ pub fn string_list_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String
         fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
             let mut out = Vec::new();
             while map.next_key::<de::IgnoredAny>()?.is_some() {
-                out.extend(map.next_value_seed(OptStringSeed)?);
+                out.extend(map.next_value_seed(OptStringLenient)?);
             }
             Ok(out)
         }
@@ -272,31 +286,38 @@ pub fn string_list_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String
             Ok(Vec::new())
         }
         fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<String>, E> {
-            Ok(OptStringVisitor.visit_bool(v)?.into_iter().collect())
+            Ok(OptCowStr
+                .visit_bool(v)?
+                .map(Cow::into_owned)
+                .into_iter()
+                .collect())
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<String>, E> {
-            Ok(OptStringVisitor.visit_i64(v)?.into_iter().collect())
+            Ok(OptCowStr
+                .visit_i64(v)?
+                .map(Cow::into_owned)
+                .into_iter()
+                .collect())
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<String>, E> {
-            Ok(OptStringVisitor.visit_u64(v)?.into_iter().collect())
+            Ok(OptCowStr
+                .visit_u64(v)?
+                .map(Cow::into_owned)
+                .into_iter()
+                .collect())
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<String>, E> {
-            Ok(OptStringVisitor.visit_f64(v)?.into_iter().collect())
+            Ok(OptCowStr
+                .visit_f64(v)?
+                .map(Cow::into_owned)
+                .into_iter()
+                .collect())
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
             Ok(vec![v.to_owned()])
         }
     }
     d.deserialize_any(V)
-}
-
-struct OptStringSeed;
-
-impl<'de> de::DeserializeSeed<'de> for OptStringSeed {
-    type Value = Option<String>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        opt_string_lenient(d)
-    }
 }
 
 /// A number of seconds given as an integer, a float or a numeric string.
@@ -390,8 +411,8 @@ pub fn tag_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<super::Tag>, D::E
             let mut t = super::Tag::default();
             while let Some(k) = map.next_key::<String>()? {
                 match k.as_str() {
-                    "id" => t.id = map.next_value_seed(OptU64Seed)?,
-                    "name" => t.name = map.next_value_seed(OptStringSeed)?.unwrap_or_default(),
+                    "id" => t.id = map.next_value_seed(OptU64Lenient)?,
+                    "name" => t.name = map.next_value_seed(OptStringLenient)?.unwrap_or_default(),
                     _ => {
                         let v: Value = map.next_value()?;
                         t.extra.insert(k, v);
@@ -431,15 +452,6 @@ pub fn tag_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<super::Tag>, D::E
     d.deserialize_any(V)
 }
 
-struct OptU64Seed;
-
-impl<'de> de::DeserializeSeed<'de> for OptU64Seed {
-    type Value = Option<u64>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
-        opt_u64_lenient(d)
-    }
-}
-
 /// Connections (`availableConnections`): [`list_or_map_or_ids`] of [`super::Connection`],
 /// decoded without buffering each connection.
 pub fn connection_list<'de, D: Deserializer<'de>>(
@@ -468,9 +480,9 @@ pub fn connection_list<'de, D: Deserializer<'de>>(
             let mut c = Connection::default();
             while let Some(k) = map.next_key::<String>()? {
                 match k.as_str() {
-                    "id" => c.id = map.next_value_seed(U64Seed)?,
-                    "name" => c.name = map.next_value_seed(OptStringSeed)?,
-                    "source" => c.source = map.next_value_seed(OptI64Seed)?,
+                    "id" => c.id = map.next_value_seed(U64Lenient)?,
+                    "name" => c.name = map.next_value_seed(OptStringLenient)?,
+                    "source" => c.source = map.next_value_seed(OptI64Lenient)?,
                     _ => {
                         let v: Value = map.next_value()?;
                         c.extra.insert(k, v);
@@ -534,24 +546,6 @@ pub fn connection_list<'de, D: Deserializer<'de>>(
     d.deserialize_any(V)
 }
 
-struct U64Seed;
-
-impl<'de> de::DeserializeSeed<'de> for U64Seed {
-    type Value = u64;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u64, D::Error> {
-        u64_lenient(d)
-    }
-}
-
-struct OptI64Seed;
-
-impl<'de> de::DeserializeSeed<'de> for OptI64Seed {
-    type Value = Option<i64>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<i64>, D::Error> {
-        opt_i64_lenient(d)
-    }
-}
-
 /// A list of `T` where each item may also be a bare id; see [`list_or_map`].
 pub fn list_or_map_or_ids<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
@@ -599,6 +593,33 @@ pub fn name_id_map<'de, D: Deserializer<'de>>(
         _ => {}
     }
     Ok(out)
+}
+
+/// The rules above as `DeserializeSeed`s, for the hand-written decoders (`WebcareResult`, the
+/// columnar decoder, the lists here).
+macro_rules! seeds {
+    ($($name:ident: $t:ty = $f:expr;)*) => {$(
+        pub(crate) struct $name;
+        impl<'de> de::DeserializeSeed<'de> for $name {
+            type Value = $t;
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<$t, D::Error> {
+                $f(d)
+            }
+        }
+    )*};
+}
+
+seeds! {
+    U64Lenient: u64 = u64_lenient;
+    OptU64Lenient: Option<u64> = opt_u64_lenient;
+    I64Lenient: i64 = i64_lenient;
+    OptI64Lenient: Option<i64> = opt_i64_lenient;
+    BoolLenient: bool = bool_lenient;
+    OptStringLenient: Option<String> = opt_string_lenient;
+    StringListLenient: Vec<String> = string_list_lenient;
+    TagList: Vec<super::Tag> = tag_list;
+    ConnectionList: Vec<super::Connection> = connection_list;
+    ActivityList: Vec<super::Activity> = list_or_map::<D, super::Activity>;
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Typed API objects. Every struct keeps the fields it does not know in `extra`, so nothing the
 //! server sends is lost, and decoding is lenient where the published spec is loose.
 
-mod de;
+pub(crate) mod de;
 
 use std::collections::BTreeMap;
 
@@ -102,12 +102,18 @@ fn messages_lenient<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ApiMes
 impl Envelope {
     /// Whether the status is `SUCCES` (also accepts `SUCCESS` and `OK`, case-insensitively).
     pub fn is_success(&self) -> bool {
-        let s = self.status.trim();
-        s.is_empty()
-            || s.eq_ignore_ascii_case(STATUS_SUCCESS)
-            || s.eq_ignore_ascii_case("SUCCESS")
-            || s.eq_ignore_ascii_case("OK")
+        status_is_success(&self.status)
     }
+}
+
+/// Whether an envelope's `status` means success: `SUCCES` (as served), `SUCCESS`, `OK` or blank,
+/// in any case.
+pub fn status_is_success(status: &str) -> bool {
+    let s = status.trim();
+    s.is_empty()
+        || s.eq_ignore_ascii_case(STATUS_SUCCESS)
+        || s.eq_ignore_ascii_case("SUCCESS")
+        || s.eq_ignore_ascii_case("OK")
 }
 
 /// A tag on a result (`tagsList` entries).
@@ -282,45 +288,16 @@ pub struct WebcareResult {
 mod result_de {
     use std::fmt;
 
-    use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, Visitor};
+    use serde::de::{Deserializer, Error, MapAccess, Visitor};
     use serde::Deserialize;
     use serde_json::{Map, Value};
 
-    use super::{de, Activity, Connection, Tag, WebcareResult};
+    use super::WebcareResult;
 
-    macro_rules! seed {
-        ($name:ident, $t:ty, |$d:ident| $call:expr) => {
-            struct $name;
-            impl<'de> DeserializeSeed<'de> for $name {
-                type Value = $t;
-                fn deserialize<D: Deserializer<'de>>(self, $d: D) -> Result<$t, D::Error> {
-                    $call
-                }
-            }
-        };
-    }
-
-    seed!(U64Lenient, u64, |d| de::u64_lenient(d));
-    seed!(OptU64Lenient, Option<u64>, |d| de::opt_u64_lenient(d));
-    seed!(
-        OptStringLenient,
-        Option<String>,
-        |d| de::opt_string_lenient(d)
-    );
-    seed!(BoolLenient, bool, |d| de::bool_lenient(d));
-    seed!(I64Lenient, i64, |d| de::i64_lenient(d));
-    seed!(OptI64Lenient, Option<i64>, |d| de::opt_i64_lenient(d));
-    seed!(ListOrMapTag, Vec<Tag>, |d| de::tag_list(d));
-    seed!(ListOrMapActivity, Vec<Activity>, |d| de::list_or_map::<
-        D,
-        Activity,
-    >(d));
-    seed!(StringListLenient, Vec<String>, |d| de::string_list_lenient(
-        d
-    ));
-    seed!(ListOrMapOrIdsConnection, Vec<Connection>, |d| {
-        de::connection_list(d)
-    });
+    use super::de::{
+        ActivityList, BoolLenient, ConnectionList, I64Lenient, OptI64Lenient, OptStringLenient,
+        OptU64Lenient, StringListLenient, TagList, U64Lenient,
+    };
 
     enum Field {
         UniqueId,
@@ -453,13 +430,13 @@ mod result_de {
                     Field::Checked => r.checked = map.next_value_seed(BoolLenient)?,
                     Field::Bookmarked => r.bookmarked = map.next_value_seed(BoolLenient)?,
                     Field::Tbrank => r.tbrank = map.next_value_seed(OptI64Lenient)?,
-                    Field::TagsList => r.tags_list = map.next_value_seed(ListOrMapTag)?,
-                    Field::Activities => r.activities = map.next_value_seed(ListOrMapActivity)?,
+                    Field::TagsList => r.tags_list = map.next_value_seed(TagList)?,
+                    Field::Activities => r.activities = map.next_value_seed(ActivityList)?,
                     Field::Replies => r.replies = map.next_value_seed(StringListLenient)?,
                     Field::Notes => r.notes = map.next_value_seed(StringListLenient)?,
                     Field::Draft => r.draft = map.next_value_seed(OptStringLenient)?,
                     Field::AvailableConnections => {
-                        r.available_connections = map.next_value_seed(ListOrMapOrIdsConnection)?
+                        r.available_connections = map.next_value_seed(ConnectionList)?
                     }
                     Field::DefaultConnection => {
                         r.default_connection = map.next_value_seed(OptU64Lenient)?
