@@ -19,6 +19,8 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::promise::check;
+
 /// Ids are 64-bit in the core; JavaScript numbers hold them exactly up to 2^53.
 pub fn id_num(v: u64) -> f64 {
     v as f64
@@ -269,17 +271,6 @@ enum Fill {
     Results,
 }
 
-fn napi_check(status: sys::napi_status, what: &str) -> napi::Result<()> {
-    if status == sys::Status::napi_ok {
-        Ok(())
-    } else {
-        Err(napi::Error::new(
-            napi::Status::GenericFailure,
-            format!("{what} failed (napi status {status})"),
-        ))
-    }
-}
-
 /// `JSON` and `JSON.parse`.
 unsafe fn json_parse(env: sys::napi_env) -> napi::Result<(sys::napi_value, sys::napi_value)> {
     let mut global = ptr::null_mut();
@@ -287,12 +278,12 @@ unsafe fn json_parse(env: sys::napi_env) -> napi::Result<(sys::napi_value, sys::
     let mut parse = ptr::null_mut();
     // SAFETY: napi calls on the JS thread with valid out-pointers and NUL-terminated names.
     unsafe {
-        napi_check(sys::napi_get_global(env, &mut global), "napi_get_global")?;
-        napi_check(
+        check(sys::napi_get_global(env, &mut global), "napi_get_global")?;
+        check(
             sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json),
             "get JSON",
         )?;
-        napi_check(
+        check(
             sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse),
             "get JSON.parse",
         )?;
@@ -309,11 +300,11 @@ unsafe fn parse_text(
     let mut out = ptr::null_mut();
     // SAFETY: napi calls on the JS thread; `text` is valid UTF-8 of the given length.
     unsafe {
-        napi_check(
+        check(
             sys::napi_create_string_utf8(env, text.as_ptr().cast(), text.len() as isize, &mut s),
             "napi_create_string_utf8",
         )?;
-        napi_check(
+        check(
             sys::napi_call_function(env, json, parse, 1, &s, &mut out),
             "JSON.parse",
         )?;
@@ -337,7 +328,7 @@ unsafe fn parse_list(
     let Some((&first, rest)) = arrays.split_first() else {
         let mut empty = ptr::null_mut();
         // SAFETY: on the JS thread.
-        napi_check(
+        check(
             unsafe { sys::napi_create_array(env, &mut empty) },
             "napi_create_array",
         )?;
@@ -350,11 +341,11 @@ unsafe fn parse_list(
     let mut out = ptr::null_mut();
     // SAFETY: napi calls on the JS thread; `first` is an array from JSON.parse.
     unsafe {
-        napi_check(
+        check(
             sys::napi_get_named_property(env, first, c"concat".as_ptr(), &mut concat),
             "get Array.prototype.concat",
         )?;
-        napi_check(
+        check(
             sys::napi_call_function(env, first, concat, rest.len(), rest.as_ptr(), &mut out),
             "Array.prototype.concat",
         )?;
@@ -372,7 +363,7 @@ impl ToNapiValue for Json {
                 Fill::Results => {
                     let obj = parse_text(env, jp, &val.text)?;
                     let list = parse_list(env, jp, &val.list, &val.parts)?;
-                    napi_check(
+                    check(
                         sys::napi_set_named_property(env, obj, c"results".as_ptr(), list),
                         "set results",
                     )?;

@@ -47,7 +47,8 @@ struct SendPtr<T>(T);
 // only carried through the runtime thread and used again on the JS thread that created it.
 unsafe impl<T> Send for SendPtr<T> {}
 
-fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
+/// A napi status as a `Result` (`what` names the call that failed).
+pub(crate) fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
     if status == sys::Status::napi_ok {
         Ok(())
     } else {
@@ -83,16 +84,7 @@ unsafe extern "C" fn call_js(
         // SAFETY: the scope opened above, innermost.
         unsafe { sys::napi_close_handle_scope(env, scope) };
     }
-    CHANNEL.with(|c| {
-        if let Some(ch) = c.borrow().as_ref() {
-            let n = ch.pending.get().saturating_sub(1);
-            ch.pending.set(n);
-            if n == 0 {
-                // SAFETY: on the JS thread of the environment that owns the function.
-                unsafe { sys::napi_unref_threadsafe_function(env, ch.tsfn) };
-            }
-        }
-    });
+    release(env);
 }
 
 unsafe extern "C" fn env_teardown(_arg: *mut c_void) {
@@ -170,7 +162,8 @@ fn acquire(env: sys::napi_env) -> napi::Result<SendPtr<sys::napi_threadsafe_func
     })
 }
 
-/// Undo [`acquire`] for a call that never started.
+/// One call fewer pending (settled, or never started): [`acquire`] undone; Node may exit when
+/// none is left.
 fn release(env: sys::napi_env) {
     CHANNEL.with(|c| {
         if let Some(ch) = c.borrow().as_ref() {
