@@ -95,55 +95,51 @@ def webcare_split(reps: int) -> dict:
     return {"fetch_decode_s": statistics.median(fetch), "to_pandas_s": statistics.median(convert)}
 
 
-def fetch_requests() -> Callable[[], Any]:
+def paged_frame(get_page: Callable[[int], dict]) -> Any:
+    """The obvious loop of the hand-written clients: a page body per offset, its results, one
+    DataFrame of them all at the end."""
     import pandas as pd
+
+    rows: list = []
+    offset = 0
+    while offset < N:
+        items = items_of(get_page(offset))
+        rows.extend(items)
+        if len(items) < PAGE:
+            break
+        offset += PAGE
+    return pd.DataFrame(rows)
+
+
+def fetch_requests() -> Callable[[], Any]:
     import requests
 
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token()}"
 
-    def run() -> Any:
-        rows: list = []
-        offset = 0
-        while offset < N:
-            r = session.get(BASE + page_path(offset), timeout=60)
-            r.raise_for_status()
-            items = items_of(r.json())
-            rows.extend(items)
-            if len(items) < PAGE:
-                break
-            offset += PAGE
-        return pd.DataFrame(rows)
+    def page(offset: int) -> dict:
+        r = session.get(BASE + page_path(offset), timeout=60)
+        r.raise_for_status()
+        return r.json()
 
-    return run
+    return lambda: paged_frame(page)
 
 
 def fetch_httpx() -> Callable[[], Any]:
     import httpx
-    import pandas as pd
 
     client = httpx.Client(headers={"Authorization": f"Bearer {token()}"}, timeout=60)
 
-    def run() -> Any:
-        rows: list = []
-        offset = 0
-        while offset < N:
-            r = client.get(BASE + page_path(offset))
-            r.raise_for_status()
-            items = items_of(json.loads(r.content))
-            rows.extend(items)
-            if len(items) < PAGE:
-                break
-            offset += PAGE
-        return pd.DataFrame(rows)
+    def page(offset: int) -> dict:
+        r = client.get(BASE + page_path(offset))
+        r.raise_for_status()
+        return json.loads(r.content)
 
-    return run
+    return lambda: paged_frame(page)
 
 
 def fetch_generated() -> Callable[[], Any]:
     """The client openapi-python-client generated from the sandbox's /openapi.json (GEN_DIR)."""
-    import pandas as pd
-
     gen = Path(os.environ["GEN_DIR"])
     pkg = next(p.name for p in gen.iterdir() if (p / "client.py").is_file())
     sys.path.insert(0, str(gen))
@@ -156,24 +152,15 @@ def fetch_generated() -> Callable[[], Any]:
     search.quote = lambda s, safe="": urllib.parse.quote(s, safe="/")  # type: ignore[attr-defined]
     client = client_mod.AuthenticatedClient(base_url=BASE, token=token(), timeout=None)
 
-    def run() -> Any:
-        rows: list = []
-        offset = 0
-        while offset < N:
-            resp = search.sync_detailed(
-                profile=PROFILE, filters=f"limit:{PAGE}/offset:{offset}", client=client
-            )
-            if resp.status_code != 200 or resp.parsed is None:
-                raise RuntimeError(f"generated client: {resp.status_code} {resp.content[:200]!r}")
-            body = resp.parsed.to_dict()
-            items = items_of(body)
-            rows.extend(items)
-            if len(items) < PAGE:
-                break
-            offset += PAGE
-        return pd.DataFrame(rows)
+    def page(offset: int) -> dict:
+        resp = search.sync_detailed(
+            profile=PROFILE, filters=f"limit:{PAGE}/offset:{offset}", client=client
+        )
+        if resp.status_code != 200 or resp.parsed is None:
+            raise RuntimeError(f"generated client: {resp.status_code} {resp.content[:200]!r}")
+        return resp.parsed.to_dict()
 
-    return run
+    return lambda: paged_frame(page)
 
 
 def fetch_curl() -> Callable[[], Any]:
