@@ -30,6 +30,7 @@ use crate::model::de::{
     ActivityList, BoolLenient, I64Lenient, OptCowStr, OptI64Lenient, OptU64Lenient,
     StringListLenient, U64Lenient,
 };
+use crate::model::page_de::{walk_search, Key, ResultSink};
 use crate::model::{self, parse_time_ms, WebcareResult};
 use crate::sentiment::SentimentClass;
 use crate::transport::HttpResponse;
@@ -165,25 +166,13 @@ pub fn decode_search_batch(
 ) -> Result<(RecordBatch, Option<u64>)> {
     // About a kilobyte per result: a capacity hint so the builders rarely grow.
     let mut cols = Columns::new(resp.body.len() / 1024, extra.len());
-    // Checking the UTF-8 of the whole body once is faster than string by string.
-    let fast = match std::str::from_utf8(&resp.body) {
-        Ok(text) => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            EnvelopeSeed {
-                cols: &mut cols,
-                extra,
-            }
-            .deserialize(&mut de)
-            .and_then(|out| de.end().map(|()| out))
-        }
-        Err(e) => Err(serde_json::Error::custom(e)),
+    let mut sink = ColumnSink {
+        cols: &mut cols,
+        extra,
     };
-    match fast {
-        Ok(Envelope {
-            success: true,
-            total,
-        }) => Ok((cols.finish(schema_with(extra))?, total)),
-        _ => {
+    match walk_search(&resp.body, &mut sink) {
+        Some(total) => Ok((cols.finish(schema_with(extra))?, total)),
+        None => {
             let (results, total) = crate::client::decode_search(resp, path)?;
             Ok((batch_with(&results, extra)?, total))
         }
@@ -364,129 +353,16 @@ impl Columns {
     }
 }
 
-/// What the envelope said besides the results.
-struct Envelope {
-    success: bool,
-    total: Option<u64>,
-}
-
-struct EnvelopeSeed<'c> {
+/// The columnar decoder's sink: each result becomes a row of the builders.
+struct ColumnSink<'c> {
     cols: &'c mut Columns,
     extra: &'c [String],
 }
 
-impl<'de> DeserializeSeed<'de> for EnvelopeSeed<'_> {
-    type Value = Envelope;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Envelope, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EnvelopeSeed<'_> {
-    type Value = Envelope;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a Webcare envelope")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Envelope, A::Error> {
-        let mut total = None;
-        let mut status: Option<String> = None;
-        let mut seen_data = false;
-        while let Some(key) = map.next_key_seed(Key)? {
-            match key.as_ref() {
-                "data" if !seen_data => {
-                    seen_data = true;
-                    total = map.next_value_seed(DataSeed {
-                        cols: &mut *self.cols,
-                        extra: self.extra,
-                    })?;
-                }
-                // A second `data` would replace the first: leave that to the typed decoder.
-                "data" => return Err(A::Error::custom("duplicate data")),
-                "status" => status = map.next_value()?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let success = model::status_is_success(status.as_deref().unwrap_or(""));
-        Ok(Envelope { success, total })
-    }
-}
-
-struct DataSeed<'c> {
-    cols: &'c mut Columns,
-    extra: &'c [String],
-}
-
-impl<'de> DeserializeSeed<'de> for DataSeed<'_> {
-    type Value = Option<u64>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Option<u64>, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for DataSeed<'_> {
-    type Value = Option<u64>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the data of a search")
-    }
-    fn visit_map<A: MapAccess<'de>>(
-        self,
-        mut map: A,
-    ) -> std::result::Result<Option<u64>, A::Error> {
-        let mut total = None;
-        let mut seen_results = false;
-        while let Some(key) = map.next_key_seed(Key)? {
-            match key.as_ref() {
-                "results" if !seen_results => {
-                    seen_results = true;
-                    map.next_value_seed(ResultsSeed {
-                        cols: &mut *self.cols,
-                        extra: self.extra,
-                    })?;
-                }
-                "results" => return Err(A::Error::custom("duplicate results")),
-                "total" => total = map.next_value::<Option<u64>>()?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(total)
-    }
-}
-
-struct ResultsSeed<'c> {
-    cols: &'c mut Columns,
-    extra: &'c [String],
-}
-
-impl<'de> DeserializeSeed<'de> for ResultsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ResultsSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of results keyed by id, or a list")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while map.next_key::<IgnoredAny>()?.is_some() {
-            let row = map.next_value_seed(RowSeed { extra: self.extra })?;
-            self.cols.push_row(row, std::iter::empty());
-        }
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while let Some(row) = seq.next_element_seed(RowSeed { extra: self.extra })? {
-            self.cols.push_row(row, std::iter::empty());
-        }
-        Ok(())
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+impl ResultSink for ColumnSink<'_> {
+    fn push<'de, D: Deserializer<'de>>(&mut self, d: D) -> std::result::Result<(), D::Error> {
+        let row = RowSeed { extra: self.extra }.deserialize(d)?;
+        self.cols.push_row(row, std::iter::empty());
         Ok(())
     }
 }
@@ -663,32 +539,6 @@ impl<'de> Visitor<'de> for CheckConnection {
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<(), E> {
         Self::bare_id(Value::String(v.to_owned()))
-    }
-}
-
-/// An object key, borrowed from the input when it has no escapes.
-struct Key;
-
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Key {
-    type Value = Cow<'de, str>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
-    }
-    fn visit_borrowed_str<E: serde::de::Error>(
-        self,
-        v: &'de str,
-    ) -> std::result::Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
     }
 }
 

@@ -5,18 +5,13 @@
 
 use std::path::PathBuf;
 
-use proptest::prelude::*;
-use serde_json::{json, Map, Value};
-use webcare::arrow::{batch_with, decode_search_batch};
-use webcare::decode::{decode_search, HttpResponse};
+mod support;
 
-fn resp(body: impl Into<Vec<u8>>) -> HttpResponse {
-    HttpResponse {
-        status: 200,
-        headers: Vec::new(),
-        body: bytes::Bytes::from(body.into()),
-    }
-}
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use support::{field_value, page, resp, result};
+use webcare::arrow::{batch_with, decode_search_batch};
+use webcare::decode::decode_search;
 
 fn extras() -> Vec<String> {
     [
@@ -107,112 +102,6 @@ fn odd_envelopes_fall_back_to_the_typed_decoder() {
     }
 }
 
-fn scalar() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        (-3i64..100_000).prop_map(Value::from),
-        (-2.0f64..3.0).prop_map(|f| json!(f)),
-        Just(json!(2.0)),
-        prop_oneof![
-            Just("1"),
-            Just("0"),
-            Just(" 12 "),
-            Just(""),
-            Just("true"),
-            Just("no"),
-            Just("x"),
-            Just("2026-11-26T08:46:55Z"),
-            Just("2026-11-26 08:46:55"),
-            Just("1764146815"),
-            Just("quote \" and \\\\ backslash \u{e9}"),
-            Just("line\nbreak"),
-            Just("-2"),
-        ]
-        .prop_map(|s| Value::String(s.to_string())),
-    ]
-}
-
-fn field_value() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        6 => scalar(),
-        1 => prop::collection::vec(scalar(), 0..3).prop_map(Value::Array),
-        1 => prop::collection::vec(
-            prop_oneof![
-                scalar().prop_map(|n| json!({"id": 1, "name": n})),
-                (scalar(), scalar()).prop_map(|(a, b)| json!({"id": a, "source": b, "name": "x"})),
-                scalar().prop_map(|a| json!({"id": a, "type": "label"})),
-                Just(json!({"name": "feedback", "type": "label"})),
-                scalar(),
-            ],
-            0..3
-        ).prop_map(Value::Array),
-        1 => Just(json!({"7": {"id": 7, "name": "klacht"}, "8": {"name": "x"}})),
-    ]
-}
-
-const FIELDS: &[&str] = &[
-    "searchId",
-    "caseId",
-    "personId",
-    "profileId",
-    "link",
-    "title",
-    "subtitle",
-    "description",
-    "image",
-    "imageLink",
-    "time",
-    "private",
-    "own",
-    "source",
-    "type",
-    "status",
-    "sentiment",
-    "checked",
-    "bookmarked",
-    "tbrank",
-    "tagsList",
-    "activities",
-    "replies",
-    "notes",
-    "draft",
-    "availableConnections",
-    "defaultConnection",
-    "replyPrefix",
-    "replySuffix",
-    "replyAvailable",
-    "likeAvailable",
-    "language",
-    "handler",
-    "labels",
-    "caseStatus",
-    "parentId",
-    "other",
-];
-
-fn result() -> impl Strategy<Value = Value> {
-    (
-        prop_oneof![
-            8 => (1u64..10_000_000).prop_map(Value::from),
-            1 => Just(json!("42")),
-            1 => Just(Value::Null),
-        ],
-        any::<bool>(),
-        prop::collection::vec((prop::sample::select(FIELDS), field_value()), 0..14),
-    )
-        .prop_map(|(id, with_id, fields)| {
-            let mut m = Map::new();
-            if with_id {
-                m.insert("uniqueId".into(), id);
-            }
-            for (k, v) in fields {
-                m.insert(k.to_string(), v);
-            }
-            Value::Object(m)
-        })
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1500))]
     #[test]
@@ -221,16 +110,7 @@ proptest! {
         keyed in any::<bool>(),
         total in prop::option::of(0u64..1000),
     ) {
-        let results = if keyed {
-            Value::Object(rs.into_iter().enumerate().map(|(i, r)| (i.to_string(), r)).collect())
-        } else {
-            Value::Array(rs)
-        };
-        let mut data = json!({ "results": results });
-        if let Some(t) = total {
-            data["total"] = json!(t);
-        }
-        let body = serde_json::to_vec(&json!({ "data": data, "status": "SUCCES", "messages": [] })).unwrap();
+        let body = page(rs, keyed, total);
         agree(&body, &extras());
         agree(&body, &[]);
     }

@@ -2,6 +2,7 @@
 //! server sends is lost, and decoding is lenient where the published spec is loose.
 
 pub(crate) mod de;
+pub(crate) mod page_de;
 
 use std::collections::BTreeMap;
 
