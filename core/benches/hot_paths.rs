@@ -32,6 +32,31 @@ fn decode_page(c: &mut Criterion) {
             decoded
         })
     });
+    // The Node path: normalized JSON text, typed then encoded, and transcoded straight.
+    g.bench_function("search_page_500_typed_to_json", |b| {
+        b.iter(|| {
+            let (rs, _) = decode_search(black_box(&resp), "/results/kpn/limit:500")?;
+            let rows = webcare::json::JsonRows::from_results(&rs, webcare::json::Layout::Objects)?;
+            assert_eq!(webcare::paging::Rows::len(&rows), 500);
+            Ok::<_, webcare::Error>(rows)
+        })
+    });
+    for (name, layout) in [
+        ("search_page_500_json", webcare::json::Layout::Objects),
+        ("search_page_500_json_rows", webcare::json::Layout::Rows),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let decoded = webcare::json::decode_search_json(
+                    black_box(&resp),
+                    "/results/kpn/limit:500",
+                    layout,
+                );
+                assert!(matches!(&decoded, Ok((r, _)) if webcare::paging::Rows::len(r) == 500));
+                decoded
+            })
+        });
+    }
     // The DataFrame path: straight into Arrow columns (`--features arrow`).
     #[cfg(feature = "arrow")]
     g.bench_function("search_page_500_arrow", |b| {

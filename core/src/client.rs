@@ -895,11 +895,28 @@ impl Results {
     /// One page: `GET /results/{profile}/{filter}` exactly as given (the filter's own `limit`
     /// and `offset` apply).
     pub async fn search(&self, profile: &str, filter: &Filter) -> Result<Page> {
-        let (results, total) = self
-            .search_with(profile, filter, &crate::paging::TypedDecoder)
+        let p = self
+            .page_with(profile, filter, &crate::paging::TypedDecoder)
             .await?;
         Ok(Page {
-            results,
+            results: p.rows,
+            offset: p.offset,
+            limit: p.limit,
+            total: p.total,
+        })
+    }
+
+    /// One page as [`Results::search`] gives it, decoded by `decoder` (typed results, JSON text
+    /// with [`crate::json::JsonDecoder`], or with the `arrow` feature Arrow columns).
+    pub async fn page_with<D: crate::paging::PageDecoder>(
+        &self,
+        profile: &str,
+        filter: &Filter,
+        decoder: &D,
+    ) -> Result<crate::paging::RowsPage<D::Rows>> {
+        let (rows, total) = self.search_with(profile, filter, decoder).await?;
+        Ok(crate::paging::RowsPage {
+            rows,
             offset: filter.offset.unwrap_or(0),
             limit: filter.limit.unwrap_or(0),
             total,

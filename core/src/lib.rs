@@ -22,6 +22,7 @@
 
 pub mod error;
 pub mod filter;
+pub mod json;
 pub mod model;
 pub mod redact;
 pub mod sentiment;

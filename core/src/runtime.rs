@@ -158,6 +158,8 @@ where
     D: FnOnce(Result<T>) + Send + 'static,
 {
     let rt = runtime()?;
+    // Client futures are several kilobytes: boxed once here, the task moves a pointer.
+    let future = Box::pin(future);
     rt.spawn(async move {
         let r = match AssertUnwindSafe(future).catch_unwind().await {
             Ok(r) => r,

@@ -1,0 +1,940 @@
+//! Results as normalized JSON text, and a search decoder that writes it straight from the
+//! response.
+//!
+//! The normalized shape of a result ([`ResultJson`]) is the wire's own camelCase names with the
+//! lenient rules applied (`own: 0` is `false`, a numeric `caseId` is a string, ...), the fields
+//! the client does not name under `extra`, and two derived fields: `timestamp` (epoch
+//! milliseconds of `time`, see [`WebcareResult::timestamp_ms`]) and `sourceName` (see
+//! [`WebcareResult::source_kind`]). Fields that are always present come first, in a fixed order,
+//! then the optional ones that are set (absent ones are left out, never `null`): every result has
+//! the same key order, which lets a JavaScript engine give them all one hidden class.
+//!
+//! [`decode_search_json`] (and [`JsonDecoder`], for pagers) writes that text without building a
+//! [`WebcareResult`]: strings are copied as the server escaped them, unknown fields as the
+//! server wrote them, and only the scalar and list fields are decoded, with the typed decoder's
+//! own rules. The output parses to the same JSON as [`ResultJson`] of the typed result, for every
+//! response the typed decoder accepts (tested); a response it does not take goes through the
+//! typed decoder, which reports the precise error.
+
+use std::borrow::Cow;
+
+use serde::de::{
+    DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde::ser::{Error as _, Serializer};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+use crate::filter::Source;
+use crate::model::de::{
+    ActivityList, BoolLenient, ConnectionList, I64Lenient, OptCowStr, OptI64Lenient, OptU64Lenient,
+    StringListLenient, TagList, U64Lenient,
+};
+use crate::model::page_de::{walk_search, Key, ResultSink};
+use crate::model::{parse_time_ms, Activity, Connection, Tag, WebcareResult};
+use crate::paging::{PageDecoder, Rows};
+use crate::transport::HttpResponse;
+
+/// How [`JsonRows`] lays out each result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// An object in the normalized shape (see the module docs).
+    #[default]
+    Objects,
+    /// A positional array of the [`ROW_FIELDS`] values, `null` for an optional field that is
+    /// not set: no keys to write or to parse (a binding builds the objects from its own
+    /// constructor).
+    Rows,
+}
+
+/// The fields of a result in their order: the first [`REQUIRED_FIELDS`] are always present,
+/// the others only when set.
+pub const ROW_FIELDS: [&str; 35] = [
+    "uniqueId",
+    "private",
+    "own",
+    "source",
+    "type",
+    "status",
+    "sentiment",
+    "checked",
+    "bookmarked",
+    "tagsList",
+    "activities",
+    "replies",
+    "notes",
+    "availableConnections",
+    "replyAvailable",
+    "likeAvailable",
+    "extra",
+    "searchId",
+    "caseId",
+    "personId",
+    "profileId",
+    "link",
+    "title",
+    "subtitle",
+    "description",
+    "image",
+    "imageLink",
+    "time",
+    "timestamp",
+    "sourceName",
+    "tbrank",
+    "draft",
+    "defaultConnection",
+    "replyPrefix",
+    "replySuffix",
+];
+
+/// How many of [`ROW_FIELDS`] every result has.
+pub const REQUIRED_FIELDS: usize = 17;
+
+/// A typed result in the normalized JSON shape (see the module docs), for serde_json.
+pub struct ResultJson<'a>(pub &'a WebcareResult);
+
+impl Serialize for ResultJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut out = Vec::with_capacity(1024);
+        write_typed(self.0, &mut out, Layout::Objects).map_err(S::Error::custom)?;
+        let text = String::from_utf8(out).map_err(S::Error::custom)?;
+        RawValue::from_string(text)
+            .map_err(S::Error::custom)?
+            .serialize(s)
+    }
+}
+
+/// Write a typed result in `layout`.
+fn write_typed(r: &WebcareResult, out: &mut Vec<u8>, layout: Layout) -> serde_json::Result<()> {
+    fn text(v: &Option<String>) -> Option<Text<'_>> {
+        v.as_deref().map(Text::Str)
+    }
+    let extra = serde_json::to_vec(&r.extra)?;
+    View {
+        unique_id: r.unique_id,
+        search_id: r.search_id,
+        default_connection: r.default_connection,
+        tbrank: r.tbrank,
+        private: r.private,
+        own: r.own,
+        checked: r.checked,
+        bookmarked: r.bookmarked,
+        reply_available: r.reply_available,
+        like_available: r.like_available,
+        source: r.source,
+        result_type: r.result_type,
+        status: r.status,
+        sentiment: r.sentiment,
+        texts: [
+            text(&r.case_id),
+            text(&r.person_id),
+            text(&r.profile_id),
+            text(&r.link),
+            text(&r.title),
+            text(&r.subtitle),
+            text(&r.description),
+            text(&r.image),
+            text(&r.image_link),
+            text(&r.time),
+            text(&r.draft),
+            text(&r.reply_prefix),
+            text(&r.reply_suffix),
+        ],
+        tags: List::Typed(&r.tags_list),
+        activities: List::Typed(&r.activities),
+        replies: List::Typed(&r.replies),
+        notes: List::Typed(&r.notes),
+        connections: List::Typed(&r.available_connections),
+        // The members of the object, without its braces.
+        extra: extra
+            .get(1..extra.len().saturating_sub(1))
+            .unwrap_or_default(),
+    }
+    .write(out, layout)
+}
+
+/// The text fields, in output order (`timestamp`, `sourceName` and `tbrank` go after `time`,
+/// `defaultConnection` after `draft`).
+const TEXT_KEYS: [&str; 13] = [
+    "caseId",
+    "personId",
+    "profileId",
+    "link",
+    "title",
+    "subtitle",
+    "description",
+    "image",
+    "imageLink",
+    "time",
+    "draft",
+    "replyPrefix",
+    "replySuffix",
+];
+const TIME: usize = 9;
+const DRAFT: usize = 10;
+
+/// Results as JSON text: the results back to back, separated by commas, and where each ends.
+#[derive(Debug, Clone, Default)]
+pub struct JsonRows {
+    /// `[` and the results (the closing bracket is added by [`JsonRows::into_arrays`]).
+    text: Vec<u8>,
+    ends: Vec<usize>,
+    layout: Layout,
+}
+
+impl JsonRows {
+    fn with_capacity(bytes: usize, layout: Layout) -> Self {
+        let mut text = Vec::with_capacity(bytes + 2);
+        text.push(b'[');
+        JsonRows {
+            text,
+            ends: Vec::new(),
+            layout,
+        }
+    }
+
+    /// Typed results in `layout`.
+    pub fn from_results(results: &[WebcareResult], layout: Layout) -> Result<Self> {
+        let mut rows = JsonRows::with_capacity(results.len() * 1200, layout);
+        for r in results {
+            rows.push(r)?;
+        }
+        Ok(rows)
+    }
+
+    /// Append one typed result.
+    pub fn push(&mut self, r: &WebcareResult) -> Result<()> {
+        self.separate();
+        write_typed(r, &mut self.text, self.layout)
+            .map_err(|e| Error::decode(format!("cannot encode a result as JSON: {e}")))?;
+        self.ends.push(self.text.len());
+        Ok(())
+    }
+
+    fn separate(&mut self) {
+        if !self.ends.is_empty() {
+            self.text.push(b',');
+        }
+    }
+
+    /// How each result is laid out.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The results, separated by commas: the body of a JSON array (empty when there are none).
+    pub fn text(&self) -> &[u8] {
+        &self.text[1..]
+    }
+
+    /// The results as JSON arrays of at most about `max_bytes` each (a longer result is an
+    /// array of its own); all of them in one array, without a copy, when they fit.
+    pub fn into_arrays(mut self, max_bytes: usize) -> Vec<Vec<u8>> {
+        if self.text.len() < max_bytes {
+            self.text.push(b']');
+            return vec![self.text];
+        }
+        let mut out = Vec::new();
+        let mut start = 1;
+        let mut last_end = 1;
+        for &end in &self.ends {
+            if end - start > max_bytes && last_end > start {
+                out.push(array(&self.text[start..last_end]));
+                start = last_end + 1;
+            }
+            last_end = end;
+        }
+        if !self.ends.is_empty() {
+            out.push(array(&self.text[start..last_end]));
+        }
+        out
+    }
+}
+
+fn array(body: &[u8]) -> Vec<u8> {
+    let mut a = Vec::with_capacity(body.len() + 2);
+    a.push(b'[');
+    a.extend_from_slice(body);
+    a.push(b']');
+    a
+}
+
+impl Rows for JsonRows {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+    fn truncate(&mut self, n: usize) {
+        if n < self.ends.len() {
+            self.ends.truncate(n);
+            self.text.truncate(self.ends.last().copied().unwrap_or(1));
+        }
+    }
+}
+
+/// Decodes search pages into [`JsonRows`] (see the module docs).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonDecoder {
+    /// How each result is laid out.
+    pub layout: Layout,
+}
+
+impl PageDecoder for JsonDecoder {
+    type Rows = JsonRows;
+    fn decode(&self, resp: &HttpResponse, path: &str) -> Result<(JsonRows, Option<u64>)> {
+        decode_search_json(resp, path, self.layout)
+    }
+}
+
+/// Decode a search response straight into normalized JSON, and `data.total` (see the module
+/// docs). Same JSON as [`crate::decode::decode_search`] followed by [`JsonRows::from_results`].
+pub fn decode_search_json(
+    resp: &HttpResponse,
+    path: &str,
+    layout: Layout,
+) -> Result<(JsonRows, Option<u64>)> {
+    let mut sink = JsonSink {
+        // The output is about as long as the input.
+        rows: JsonRows::with_capacity(resp.body.len() + resp.body.len() / 8, layout),
+        extra: Vec::new(),
+    };
+    match walk_search(&resp.body, &mut sink) {
+        Some(total) => Ok((sink.rows, total)),
+        None => {
+            let (results, total) = crate::client::decode_search(resp, path)?;
+            Ok((JsonRows::from_results(&results, layout)?, total))
+        }
+    }
+}
+
+struct JsonSink {
+    rows: JsonRows,
+    /// The members of the `extra` object of the result being written (reused).
+    extra: Vec<u8>,
+}
+
+impl ResultSink for JsonSink {
+    fn push<'de, D: Deserializer<'de>>(&mut self, d: D) -> std::result::Result<(), D::Error> {
+        self.extra.clear();
+        let row = RowSeed {
+            extra: &mut self.extra,
+        }
+        .deserialize(d)?;
+        self.rows.separate();
+        row.view(&self.extra)
+            .write(&mut self.rows.text, self.rows.layout)
+            .map_err(D::Error::custom)?;
+        self.rows.ends.push(self.rows.text.len());
+        Ok(())
+    }
+}
+
+/// A text field: a JSON string literal from the response, copied as is, or a string to escape.
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Literal(&'a str),
+    Str(&'a str),
+}
+
+impl Text<'_> {
+    /// The string itself (unescaped).
+    fn value(&self) -> Option<Cow<'_, str>> {
+        match *self {
+            Text::Str(s) => Some(s.into()),
+            Text::Literal(l) => {
+                let inner = l.get(1..l.len().saturating_sub(1))?;
+                if inner.contains('\\') {
+                    serde_json::from_str::<String>(l).ok().map(Into::into)
+                } else {
+                    Some(inner.into())
+                }
+            }
+        }
+    }
+}
+
+/// A text field as read: a literal, or what the lenient rule made of another value.
+enum ReadText<'de> {
+    Literal(&'de str),
+    Owned(String),
+}
+
+/// One result's fields as decoded, borrowed from the response where they are copied as is.
+#[derive(Default)]
+struct Row<'de> {
+    unique_id: Option<u64>,
+    search_id: Option<u64>,
+    default_connection: Option<u64>,
+    tbrank: Option<i64>,
+    private: bool,
+    own: bool,
+    checked: bool,
+    bookmarked: bool,
+    reply_available: bool,
+    like_available: bool,
+    source: i64,
+    result_type: i64,
+    status: i64,
+    sentiment: i64,
+    texts: [Option<ReadText<'de>>; 13],
+    tags: ReadList<'de, Tag>,
+    activities: ReadList<'de, Activity>,
+    replies: ReadList<'de, String>,
+    notes: ReadList<'de, String>,
+    connections: ReadList<'de, Connection>,
+}
+
+impl Row<'_> {
+    fn view<'a>(&'a self, extra: &'a [u8]) -> View<'a> {
+        View {
+            unique_id: self.unique_id.unwrap_or_default(),
+            search_id: self.search_id,
+            default_connection: self.default_connection,
+            tbrank: self.tbrank,
+            private: self.private,
+            own: self.own,
+            checked: self.checked,
+            bookmarked: self.bookmarked,
+            reply_available: self.reply_available,
+            like_available: self.like_available,
+            source: self.source,
+            result_type: self.result_type,
+            status: self.status,
+            sentiment: self.sentiment,
+            texts: self.texts.each_ref().map(|t| match t {
+                Some(ReadText::Literal(l)) => Some(Text::Literal(l)),
+                Some(ReadText::Owned(s)) => Some(Text::Str(s)),
+                None => None,
+            }),
+            tags: self.tags.view(),
+            activities: self.activities.view(),
+            replies: self.replies.view(),
+            notes: self.notes.view(),
+            connections: self.connections.view(),
+            extra,
+        }
+    }
+}
+
+/// A result's fields, ready to write.
+struct View<'a> {
+    unique_id: u64,
+    search_id: Option<u64>,
+    default_connection: Option<u64>,
+    tbrank: Option<i64>,
+    private: bool,
+    own: bool,
+    checked: bool,
+    bookmarked: bool,
+    reply_available: bool,
+    like_available: bool,
+    source: i64,
+    result_type: i64,
+    status: i64,
+    sentiment: i64,
+    texts: [Option<Text<'a>>; 13],
+    tags: List<'a, Tag>,
+    activities: List<'a, Activity>,
+    replies: List<'a, String>,
+    notes: List<'a, String>,
+    connections: List<'a, Connection>,
+    /// The members of the `extra` object, without its braces.
+    extra: &'a [u8],
+}
+
+/// Writes fields as `"key":value` members or as positional values.
+struct Out<'o> {
+    buf: &'o mut Vec<u8>,
+    keys: bool,
+}
+
+impl Out<'_> {
+    /// The separator and, for objects, the key of the next field.
+    fn next(&mut self, k: &str) {
+        self.buf.push(b',');
+        if self.keys {
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(k.as_bytes());
+            self.buf.extend_from_slice(b"\":");
+        }
+    }
+    /// An optional field that is not set.
+    fn absent(&mut self) {
+        if !self.keys {
+            self.buf.extend_from_slice(b",null");
+        }
+    }
+    fn bool(&mut self, k: &str, v: bool) {
+        self.next(k);
+        self.buf
+            .extend_from_slice(if v { b"true" } else { b"false" });
+    }
+    fn int(&mut self, k: &str, v: impl itoa::Integer) {
+        self.next(k);
+        self.buf
+            .extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+    }
+    fn opt_int(&mut self, k: &str, v: Option<impl itoa::Integer>) {
+        match v {
+            Some(v) => self.int(k, v),
+            None => self.absent(),
+        }
+    }
+    fn json<T: Serialize + ?Sized>(&mut self, k: &str, v: &T) -> serde_json::Result<()> {
+        self.next(k);
+        serde_json::to_writer(&mut *self.buf, v)
+    }
+    fn list<T: Serialize>(&mut self, k: &str, v: List<'_, T>) -> serde_json::Result<()> {
+        match v {
+            List::Raw(raw) => {
+                self.next(k);
+                self.buf.extend_from_slice(raw.as_bytes());
+                Ok(())
+            }
+            List::Typed(items) => self.json(k, items),
+        }
+    }
+    fn text(&mut self, k: &str, v: Option<Text<'_>>) -> serde_json::Result<()> {
+        match v {
+            Some(Text::Literal(l)) => {
+                self.next(k);
+                self.buf.extend_from_slice(l.as_bytes());
+            }
+            Some(Text::Str(s)) => self.json(k, s)?,
+            None => self.absent(),
+        }
+        Ok(())
+    }
+}
+
+impl View<'_> {
+    /// Write the result in `layout`: [`ROW_FIELDS`] in order.
+    fn write(&self, buf: &mut Vec<u8>, layout: Layout) -> serde_json::Result<()> {
+        let keys = layout == Layout::Objects;
+        buf.extend_from_slice(if keys { b"{\"uniqueId\":" } else { b"[" });
+        buf.extend_from_slice(itoa::Buffer::new().format(self.unique_id).as_bytes());
+        let mut o = Out { buf, keys };
+        o.bool("private", self.private);
+        o.bool("own", self.own);
+        o.int("source", self.source);
+        o.int("type", self.result_type);
+        o.int("status", self.status);
+        o.int("sentiment", self.sentiment);
+        o.bool("checked", self.checked);
+        o.bool("bookmarked", self.bookmarked);
+        o.list("tagsList", self.tags)?;
+        o.list("activities", self.activities)?;
+        o.list("replies", self.replies)?;
+        o.list("notes", self.notes)?;
+        o.list("availableConnections", self.connections)?;
+        o.bool("replyAvailable", self.reply_available);
+        o.bool("likeAvailable", self.like_available);
+        o.next("extra");
+        o.buf.push(b'{');
+        o.buf.extend_from_slice(self.extra);
+        o.buf.push(b'}');
+        o.opt_int("searchId", self.search_id);
+        for (i, t) in self.texts.iter().enumerate() {
+            if i == TIME + 1 {
+                let time = self.texts[TIME].as_ref().and_then(Text::value);
+                o.opt_int("timestamp", time.as_deref().and_then(parse_time_ms));
+                match Source::from_id(self.source) {
+                    Some(k) => o.json("sourceName", k.as_str())?,
+                    None => o.absent(),
+                }
+                o.opt_int("tbrank", self.tbrank);
+            }
+            if i == DRAFT + 1 {
+                o.opt_int("defaultConnection", self.default_connection);
+            }
+            o.text(TEXT_KEYS[i], *t)?;
+        }
+        o.buf.push(if keys { b'}' } else { b']' });
+        Ok(())
+    }
+}
+
+struct RowSeed<'s> {
+    extra: &'s mut Vec<u8>,
+}
+
+impl<'de> DeserializeSeed<'de> for RowSeed<'_> {
+    type Value = Row<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Row<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+/// A text field: a string literal is kept as written; anything else goes through the lenient
+/// string rule.
+fn read_text<'de, A: MapAccess<'de>>(
+    map: &mut A,
+) -> std::result::Result<Option<ReadText<'de>>, A::Error> {
+    let raw: &'de RawValue = map.next_value()?;
+    let raw = raw.get();
+    if raw.starts_with('"') {
+        return Ok(Some(ReadText::Literal(raw)));
+    }
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let v = OptCowStr.deserialize(&mut de).map_err(A::Error::custom)?;
+    Ok(v.map(|s| ReadText::Owned(s.into_owned())))
+}
+
+/// A list field as read: its text, when already in the typed shape, or the typed items.
+enum ReadList<'de, T> {
+    Raw(&'de str),
+    Typed(Vec<T>),
+}
+
+impl<T> Default for ReadList<'_, T> {
+    fn default() -> Self {
+        ReadList::Typed(Vec::new())
+    }
+}
+
+impl<T> ReadList<'_, T> {
+    fn view(&self) -> List<'_, T> {
+        match self {
+            ReadList::Raw(r) => List::Raw(r),
+            ReadList::Typed(items) => List::Typed(items),
+        }
+    }
+}
+
+/// A list field, ready to write.
+enum List<'a, T> {
+    /// Already in the typed shape: copied as is.
+    Raw(&'a str),
+    Typed(&'a [T]),
+}
+
+impl<T> Clone for List<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for List<'_, T> {}
+
+/// A list field: copied as written when the typed decoder followed by serialization would write
+/// it back the same (see [`canonical`]); else decoded by `seed` (the typed decoder's rule) and
+/// written from the items.
+fn read_list<'de, A, T, S>(
+    map: &mut A,
+    shape: Shape,
+    seed: S,
+) -> std::result::Result<ReadList<'de, T>, A::Error>
+where
+    A: MapAccess<'de>,
+    S: for<'x> DeserializeSeed<'x, Value = Vec<T>>,
+{
+    let raw: &'de RawValue = map.next_value()?;
+    let raw = raw.get();
+    if canonical(raw, shape) {
+        return Ok(ReadList::Raw(raw));
+    }
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let items = seed.deserialize(&mut de).map_err(A::Error::custom)?;
+    Ok(ReadList::Typed(items))
+}
+
+/// The form of a value that the typed decoder keeps as is and serializes back to the same text.
+#[derive(Clone, Copy)]
+enum Canon {
+    /// A non-negative integer (within i64, as the lenient id rule reads it).
+    U64,
+    /// `null` or [`Canon::U64`].
+    OptU64,
+    /// `null` or an integer within i64 (not `-0`).
+    OptI64,
+    /// A string.
+    Str,
+    /// `null` or a string.
+    OptStr,
+}
+
+impl Canon {
+    fn accepts(self, raw: &str) -> bool {
+        let int = |t: &str| {
+            let digits = t.strip_prefix('-').unwrap_or(t);
+            !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && t != "-0"
+                && t.parse::<i64>().is_ok()
+        };
+        let uint = |t: &str| !t.starts_with('-') && int(t);
+        let string = |t: &str| t.starts_with('"');
+        match self {
+            Canon::U64 => uint(raw),
+            Canon::OptU64 => raw == "null" || uint(raw),
+            Canon::OptI64 => raw == "null" || int(raw),
+            Canon::Str => string(raw),
+            Canon::OptStr => raw == "null" || string(raw),
+        }
+    }
+}
+
+/// The serialized fields of a list item type, in order: every one present, in its canonical
+/// form.
+type Fields = &'static [(&'static str, Canon)];
+
+const TAG: Fields = &[("id", Canon::OptU64), ("name", Canon::Str)];
+const CONNECTION: Fields = &[
+    ("id", Canon::U64),
+    ("name", Canon::OptStr),
+    ("source", Canon::OptI64),
+];
+const ACTIVITY: Fields = &[
+    ("id", Canon::OptU64),
+    ("resultId", Canon::OptU64),
+    ("actor", Canon::OptI64),
+    ("activity", Canon::OptI64),
+    ("subject", Canon::OptStr),
+    ("time", Canon::OptStr),
+];
+
+/// What a list must look like to be copied as is.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A list of strings (`replies`, `notes`).
+    Strings,
+    /// A list of objects with these fields first, in order, then only other keys, each once.
+    Objects(Fields),
+}
+
+/// Whether `raw` (a JSON value) is a list that the typed decoder and serialization give back
+/// unchanged, up to insignificant whitespace; anything unusual (an object keyed by id, a bare
+/// id, a missing or reordered field, a lenient value such as `"1"` or `1.0`) is not.
+fn canonical(raw: &str, shape: Shape) -> bool {
+    if raw == "[]" {
+        return true;
+    }
+    let mut de = serde_json::Deserializer::from_str(raw);
+    matches!(CanonList(shape).deserialize(&mut de), Ok(true)) && de.end().is_ok()
+}
+
+struct CanonList(Shape);
+
+impl<'de> DeserializeSeed<'de> for CanonList {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<bool, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CanonList {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<bool, A::Error> {
+        match self.0 {
+            Shape::Strings => {
+                while let Some(item) = seq.next_element::<&'de RawValue>()? {
+                    if !Canon::Str.accepts(item.get()) {
+                        return Ok(false);
+                    }
+                }
+            }
+            Shape::Objects(fields) => {
+                while let Some(ok) = seq.next_element_seed(CanonObject(fields))? {
+                    if !ok {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+struct CanonObject(Fields);
+
+impl<'de> DeserializeSeed<'de> for CanonObject {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<bool, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CanonObject {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<bool, A::Error> {
+        // Returning early leaves the object unread, which the caller sees as an error: either
+        // way the list is not copied.
+        for &(name, canon) in self.0 {
+            match map.next_key_seed(Key)? {
+                Some(k) if k == name => {}
+                _ => return Ok(false),
+            }
+            let v: &'de RawValue = map.next_value()?;
+            if !canon.accepts(v.get()) {
+                return Ok(false);
+            }
+        }
+        while let Some(k) = map.next_key_seed(Key)? {
+            if self.0.iter().any(|(name, _)| k == *name) {
+                return Ok(false);
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(true)
+    }
+}
+
+/// The fields the client names.
+#[derive(Clone, Copy)]
+enum F {
+    UniqueId,
+    SearchId,
+    Private,
+    Own,
+    Source,
+    Type,
+    Status,
+    Sentiment,
+    Checked,
+    Bookmarked,
+    Tbrank,
+    TagsList,
+    Activities,
+    Replies,
+    Notes,
+    AvailableConnections,
+    DefaultConnection,
+    ReplyAvailable,
+    LikeAvailable,
+    Text(usize),
+}
+
+/// The field a key names: by length first, so an unknown key costs a compare or two.
+fn field(k: &str) -> Option<F> {
+    let f = match k.len() {
+        3 if k == "own" => F::Own,
+        4 => match k {
+            "link" => F::Text(3),
+            "time" => F::Text(TIME),
+            "type" => F::Type,
+            _ => return None,
+        },
+        5 => match k {
+            "title" => F::Text(4),
+            "image" => F::Text(7),
+            "notes" => F::Notes,
+            "draft" => F::Text(DRAFT),
+            _ => return None,
+        },
+        6 => match k {
+            "caseId" => F::Text(0),
+            "source" => F::Source,
+            "status" => F::Status,
+            "tbrank" => F::Tbrank,
+            _ => return None,
+        },
+        7 => match k {
+            "private" => F::Private,
+            "checked" => F::Checked,
+            "replies" => F::Replies,
+            _ => return None,
+        },
+        8 => match k {
+            "uniqueId" => F::UniqueId,
+            "searchId" => F::SearchId,
+            "personId" => F::Text(1),
+            "subtitle" => F::Text(5),
+            "tagsList" => F::TagsList,
+            _ => return None,
+        },
+        9 => match k {
+            "profileId" => F::Text(2),
+            "imageLink" => F::Text(8),
+            "sentiment" => F::Sentiment,
+            _ => return None,
+        },
+        10 => match k {
+            "bookmarked" => F::Bookmarked,
+            "activities" => F::Activities,
+            _ => return None,
+        },
+        11 => match k {
+            "description" => F::Text(6),
+            "replyPrefix" => F::Text(11),
+            "replySuffix" => F::Text(12),
+            _ => return None,
+        },
+        13 if k == "likeAvailable" => F::LikeAvailable,
+        14 if k == "replyAvailable" => F::ReplyAvailable,
+        17 if k == "defaultConnection" => F::DefaultConnection,
+        20 if k == "availableConnections" => F::AvailableConnections,
+        _ => return None,
+    };
+    Some(f)
+}
+
+impl<'de> Visitor<'de> for RowSeed<'_> {
+    type Value = Row<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a result object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Row<'de>, A::Error> {
+        let mut r = Row::default();
+        while let Some(key) = map.next_key_seed(Key)? {
+            let Some(f) = field(&key) else {
+                // Not a field the client names: copied as written, under `extra`.
+                let raw: &'de RawValue = map.next_value()?;
+                if !self.extra.is_empty() {
+                    self.extra.push(b',');
+                }
+                match key {
+                    // Borrowed: the key had no escapes, and JSON strings hold no raw control
+                    // characters, so it needs none.
+                    Cow::Borrowed(k) => {
+                        self.extra.push(b'"');
+                        self.extra.extend_from_slice(k.as_bytes());
+                        self.extra.push(b'"');
+                    }
+                    Cow::Owned(k) => {
+                        serde_json::to_writer(&mut *self.extra, &k).map_err(A::Error::custom)?
+                    }
+                }
+                self.extra.push(b':');
+                self.extra.extend_from_slice(raw.get().as_bytes());
+                continue;
+            };
+            match f {
+                F::UniqueId => r.unique_id = Some(map.next_value_seed(U64Lenient)?),
+                F::SearchId => r.search_id = map.next_value_seed(OptU64Lenient)?,
+                F::Private => r.private = map.next_value_seed(BoolLenient)?,
+                F::Own => r.own = map.next_value_seed(BoolLenient)?,
+                F::Source => r.source = map.next_value_seed(I64Lenient)?,
+                F::Type => r.result_type = map.next_value_seed(I64Lenient)?,
+                F::Status => r.status = map.next_value_seed(I64Lenient)?,
+                F::Sentiment => r.sentiment = map.next_value_seed(I64Lenient)?,
+                F::Checked => r.checked = map.next_value_seed(BoolLenient)?,
+                F::Bookmarked => r.bookmarked = map.next_value_seed(BoolLenient)?,
+                F::Tbrank => r.tbrank = map.next_value_seed(OptI64Lenient)?,
+                F::TagsList => r.tags = read_list(&mut map, Shape::Objects(TAG), TagList)?,
+                F::Activities => {
+                    r.activities = read_list(&mut map, Shape::Objects(ACTIVITY), ActivityList)?
+                }
+                F::Replies => r.replies = read_list(&mut map, Shape::Strings, StringListLenient)?,
+                F::Notes => r.notes = read_list(&mut map, Shape::Strings, StringListLenient)?,
+                F::AvailableConnections => {
+                    r.connections = read_list(&mut map, Shape::Objects(CONNECTION), ConnectionList)?
+                }
+                F::DefaultConnection => {
+                    r.default_connection = map.next_value_seed(OptU64Lenient)?
+                }
+                F::ReplyAvailable => r.reply_available = map.next_value_seed(BoolLenient)?,
+                F::LikeAvailable => r.like_available = map.next_value_seed(BoolLenient)?,
+                F::Text(i) => r.texts[i] = read_text(&mut map)?,
+            }
+        }
+        if r.unique_id.is_none() {
+            return Err(A::Error::missing_field("uniqueId"));
+        }
+        Ok(r)
+    }
+}
