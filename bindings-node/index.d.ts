@@ -238,7 +238,7 @@ export declare class NativeClient {
   /** `POST /searches/{searchId}/cases/{caseId}/releaseHandler`. */
   releaseHandler(searchId: number, caseId: string, opts?: CallOptions | undefined | null): Promise<Ack>
   /** One page: `GET /results/{profile}/{filter}` (the filter's own `limit` and `offset` apply). */
-  search(profile: string, filter?: FilterInit | undefined | null, opts?: CallOptions | undefined | null): Promise<Page>
+  search(profile: string, filter?: string | FilterInit | undefined | null, opts?: CallOptions | undefined | null): Promise<NativeRowsPage>
   /**
    * A pager over every result of the filter. `maxResults` caps the total; `sinceId` switches
    * to keyset paging (results after that id, oldest first). The page size is the filter's
@@ -379,6 +379,22 @@ export declare function filterParse(path: string): FilterInit
 export declare function filterRender(filter: FilterInit): string
 
 /**
+ * A page of a search as the addon hands it to the wrapper: each result a positional array of
+ * the fields `resultRowLayout()` names (the wrapper builds the objects: without keys, the text
+ * is a third shorter and `JSON.parse` a quarter faster).
+ */
+export interface NativeRowsPage {
+  /** The results, in the order served, as positional arrays. */
+  results: Array<Array<any>>
+  /** The offset this page was asked for. */
+  offset: number
+  /** The page size asked for. */
+  limit: number
+  /** The total count, when the server reports one. */
+  total?: number
+}
+
+/**
  * A single sign-on token as the native layer returns it (the wrapper's `SsoToken` class hides
  * the token from `inspect` and `JSON.stringify`).
  */
@@ -421,12 +437,23 @@ export interface ReplySent {
   ack: Ack
 }
 
+/** The order of the fields in the rows of [`NativeRowsPage`]. */
+export declare function resultRowLayout(): RowLayout
+
 /** A result with its conversation context (`client.result(id)`). */
 export interface ResultWithContext {
   /** The result. */
   result: WebcareResult
   /** The other results of the conversation, oldest first, deleted ones excluded. */
   context: Array<WebcareResult>
+}
+
+/** The order of the fields in a result row. */
+export interface RowLayout {
+  /** The field names, in row order. */
+  fields: Array<string>
+  /** How many of them (the first ones) every result has; the others are `null` when not set. */
+  required: number
 }
 
 /** A sentiment score. */

@@ -28,6 +28,7 @@ export const {
   NativePager,
   NativeWatcher,
   cancelCall,
+  resultRowLayout,
   filterRender,
   filterParse,
   searchPathRender,

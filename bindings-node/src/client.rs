@@ -3,9 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use napi::Env;
+use napi::{Either, Env};
 use napi_derive::napi;
 use tokio::sync::Mutex;
+use webcare::json::{JsonDecoder, Layout};
 use webcare::{
     ClientBuilder, Event, NextPage, ReplyRequest, ResultPager, RetryPolicy, WatchOptions, Watcher,
 };
@@ -13,7 +14,7 @@ use webcare::{
 use crate::cancel::{call, CallOptions};
 use crate::convert::{self, Ack, NativeSsoToken};
 use crate::errors::{to_napi, validation};
-use crate::filter::{core_filter, uint_arg, FilterInit};
+use crate::filter::{core_filter, core_filter_arg, uint_arg, FilterInit};
 use crate::promise::RawValue;
 
 /// Client options. Unset values come from the `WEBCARE_*` environment variables, then defaults.
@@ -311,20 +312,25 @@ impl NativeClient {
     }
 
     /// One page: `GET /results/{profile}/{filter}` (the filter's own `limit` and `offset` apply).
-    #[napi(catch_unwind, ts_return_type = "Promise<Page>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<NativeRowsPage>")]
     pub fn search(
         &self,
         env: Env,
         profile: String,
-        filter: Option<FilterInit>,
+        filter: Option<Either<String, FilterInit>>,
         opts: Option<CallOptions>,
     ) -> napi::Result<RawValue> {
-        let f = core_filter(filter)?;
+        let f = core_filter_arg(filter)?;
         let c = self.inner.clone();
         call(
             &env,
             opts,
-            async move { c.results().search(&profile, &f).await },
+            async move {
+                let rows = JsonDecoder {
+                    layout: Layout::Rows,
+                };
+                c.results().page_with(&profile, &f, &rows).await
+            },
             convert::page_json,
         )
     }

@@ -1,6 +1,7 @@
 //! The filter as a plain JavaScript object (`FilterInit`) and its conversion to and from the
 //! core's typed [`webcare::Filter`]. Rendering and parsing are the core's.
 
+use napi::Either;
 use napi_derive::napi;
 use serde_json::Value;
 use webcare::{Error, Filter, NewResults, Order, Period, SearchPath, SentimentClass, Source};
@@ -203,6 +204,17 @@ impl FilterInit {
 /// The core filter of an optional plain object.
 pub fn core_filter(f: Option<FilterInit>) -> napi::Result<Filter> {
     f.unwrap_or_default().to_core().map_err(to_napi)
+}
+
+/// The core filter of a filter as a call takes it: a segment path (`limit:25/offset:0`, parsed
+/// here: the wrapper passes strings and `Filter`s as their path, which crosses as one string
+/// instead of an object of two dozen properties) or a plain object.
+pub fn core_filter_arg(f: Option<Either<String, FilterInit>>) -> napi::Result<Filter> {
+    match f {
+        Some(Either::A(path)) => Filter::parse(&path).map_err(to_napi),
+        Some(Either::B(init)) => core_filter(Some(init)),
+        None => core_filter(None),
+    }
 }
 
 /// Render a filter as its canonical segment path (`source:twitter/negative/limit:25`).

@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { inspect } from 'node:util'
-import { Client, Filter, SsoToken, NotFoundError, ValidationError, AuthError, ConfigError, WebcareError, setLogger } from 'webcare'
+import { Client, Filter, SsoToken, NotFoundError, ValidationError, AuthError, ConfigError, WebcareError, setLogger, resultRowLayout } from 'webcare'
 import { startSandbox } from './sandbox.mjs'
 
 let sb, client, cfg, search
@@ -57,6 +57,30 @@ test('search returns one page with camelCase results', async () => {
   assert.deepEqual(a.results.map((r) => r.uniqueId), b.results.map((r) => r.uniqueId))
   assert.deepEqual(a.results.map((r) => r.uniqueId), c.results.map((r) => r.uniqueId))
   assert.ok(a.results.every((r) => r.sourceName === 'twitter'))
+})
+
+test('a search result is the same object, keys in the same order, on every path', async () => {
+  // search pages cross as positional rows, single results as JSON objects, stream pages as
+  // napi objects: all three must give equal objects with one key order (one hidden class).
+  const page = await client.search(search.name, { limit: 20 })
+  const streamed = []
+  for await (const r of client.results(search.name, { limit: 20 }, { limit: 20 })) streamed.push(r)
+  assert.equal(streamed.length, 20)
+  for (let i = 0; i < 20; i++) {
+    const r = page.results[i]
+    assert.deepEqual(r, streamed[i])
+    assert.deepEqual(Object.keys(r), Object.keys(streamed[i]))
+    const single = await client.result(r.uniqueId, { context: false })
+    assert.deepEqual(r, single)
+    assert.deepEqual(Object.keys(r), Object.keys(single))
+  }
+  const { fields, required } = resultRowLayout()
+  assert.deepEqual(Object.keys(page.results[0]).slice(0, required), fields.slice(0, required))
+})
+
+test('a bad filter string rejects with a ValidationError', async () => {
+  await assert.rejects(client.search(search.name, 'limit:abc'), (e) => e instanceof ValidationError && /limit/.test(e.message))
+  await assert.rejects(client.search(search.name, 'nonsense:segment'), ValidationError)
 })
 
 test('result with and without context', async () => {
