@@ -296,10 +296,12 @@ pub(crate) struct Store {
     pub db: Db,
     dir: RwLock<Arc<Directory>>,
     counts: Mutex<HashMap<String, (u64, i64)>>,
-    /// Where the last page of a query ended: (generation, next offset, id of its last row).
-    /// A request for the next offset continues from that id instead of counting rows from the
-    /// start (a deep `offset` costs as much as a shallow one when paging in order).
-    cursors: Mutex<HashMap<String, (u64, i64, i64)>>,
+    /// Where pages of a query ended: (query, next offset) -> (generation, id of the page's last
+    /// row). A request for an offset where an earlier page ended continues from that id instead
+    /// of counting rows from the start: a deep `offset` costs as much as a shallow one when
+    /// paging in order, and concurrent pagers (or a client fetching pages in parallel) each find
+    /// their own boundaries.
+    cursors: Mutex<HashMap<(String, i64), (u64, i64)>>,
     pub params: SeedParams,
 }
 
@@ -575,13 +577,14 @@ impl Store {
             .filter(|(g, _)| *g == generation)
             .map(|(_, t)| *t);
         let cursor_key = format!("{where_sql}|{order}|{args:?}");
+        let mut cursor_key = (cursor_key, offset);
         let boundary = if offset > 0 {
             self.cursors
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .get(&cursor_key)
-                .filter(|(g, next, _)| *g == generation && *next == offset)
-                .map(|(_, _, id)| *id)
+                .filter(|(g, _)| *g == generation)
+                .map(|(_, id)| *id)
         } else {
             None
         };
@@ -642,7 +645,8 @@ impl Store {
             if cursors.len() > 10_000 {
                 cursors.clear();
             }
-            cursors.insert(cursor_key, (generation, offset + count as i64, last_id));
+            cursor_key.1 = offset + count as i64;
+            cursors.insert(cursor_key, (generation, last_id));
         }
         if cached.is_none() {
             let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
