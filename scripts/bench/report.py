@@ -152,17 +152,26 @@ def node(targets: list) -> str:
         targets.append(("Node sequential latency vs undici.request", "<= 1.2x", f"{r:.2f}x", mark(r <= 1.2)))
         out.append(f"Sequential small calls (`limit:1` search, JSON decoded), {s['calls']} calls per tool after 50 "
                    "warm-up calls, two interleaved rounds (the better median counts).\n\n" + "\n".join(rows) + "\n")
-    if c:
+    for c, what in ((c, "searches (`limit:25`, distinct offsets)"),
+                    (load("node_conc_small.json"), "small calls (`limit:1`, the calls of the sequential benchmark)")):
+        if not c:
+            continue
         t = c["tools"]
         wc = t["webcare"]["median_ms"]
-        rows = ["| tool | median per batch (ms) | p90 (ms) | webcare speed-up |", "|---|---|---|---|"]
+        rows = ["| tool | median per batch (ms) | p90 (ms) | client CPU per batch (ms) | sandbox CPU per batch (ms) | webcare speed-up |",
+                "|---|---|---|---|---|---|"]
         for name, v in t.items():
-            rows.append(f"| {name} | {v['median_ms']:.2f} | {v['p90_ms']:.2f} | {v['median_ms'] / wc:.2f}x |")
+            cpu = f"{v['client_cpu_ms']:.2f}" if "client_cpu_ms" in v else "-"
+            sb = f"{v['sandbox_cpu_ms']:.2f}" if "sandbox_cpu_ms" in v else "-"
+            rows.append(f"| {name} | {v['median_ms']:.2f} | {v['p90_ms']:.2f} | {cpu} | {sb} | {v['median_ms'] / wc:.2f}x |")
         r = t["fetch"]["median_ms"] / wc
-        targets.append(("Node 20 concurrent calls vs fetch", ">= 2x faster", f"{r:.2f}x", mark(r >= 2)))
+        limit = c.get("limit", 25)
+        targets.append((f"Node 20 concurrent calls (`limit:{limit}`) vs fetch", ">= 2x faster", f"{r:.2f}x", mark(r >= 2)))
         rounds = c.get("rounds", 1)
         how = f", {rounds} interleaved rounds (the better median of each tool counts)" if rounds > 1 else ""
-        out.append(f"\nBatches of {c['concurrency']} concurrent searches (`limit:25`), {c['batches']} batches per round{how}.\n\n" + "\n".join(rows) + "\n")
+        out.append(f"\nBatches of {c['concurrency']} concurrent {what}, {c['batches']} batches per round{how}. "
+                   "CPU: the client process (all threads) and the sandbox (from `/proc`, clock ticks, approximate), "
+                   "per batch of the same round.\n\n" + "\n".join(rows) + "\n")
     return "\n".join(out) or "(not run)\n"
 
 

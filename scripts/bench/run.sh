@@ -49,6 +49,7 @@ start_sandbox() { # $1: results, $2: info file
     SANDBOXES+=($!)
     for _ in $(seq 1200); do [ -s "$2" ] && break; sleep 0.1; done
     [ -s "$2" ] || { echo "sandbox did not start" >&2; exit 1; }
+    export WEBCARE_SANDBOX_PID="${SANDBOXES[-1]}"
     eval "$("$PY" - "$2" <<'PYEOF'
 import json, shlex, sys
 info = json.loads(open(sys.argv[1]).readline())
@@ -86,7 +87,8 @@ echo "== Python: $BENCH_RESULTS results (pages of 500) into a DataFrame"
 echo "== Python async: 20 concurrent searches"
 "$PY" "$BENCH/bench_python.py" async "$RES/py_async.json"
 echo "== Node: sequential and concurrent calls"
-(cd "$BENCH/node" && node bench.mjs seq "$RES/node_seq.json" && node bench.mjs conc "$RES/node_conc.json")
+(cd "$BENCH/node" && node bench.mjs seq "$RES/node_seq.json" && node bench.mjs conc "$RES/node_conc.json" \
+    && node bench.mjs conc-small "$RES/node_conc_small.json")
 
 echo "== sandbox load: 25-result search, 32 connections ($LOAD)"
 TOKEN="$(curl -sf -X POST "$WEBCARE_BASE_URL/oauth/client_credential/accesstoken?grant_type=client_credentials" \

@@ -1,10 +1,11 @@
 // Node benchmarks of `make bench` (run by scripts/bench/run.sh against one sandbox).
 //   node bench.mjs seq OUT.json      sequential small calls (limit:1): webcare, undici.request, fetch
 //   node bench.mjs conc OUT.json     batches of 20 concurrent searches (limit:25)
+//   node bench.mjs conc-small OUT.json   batches of 20 concurrent small calls (limit:1)
 //   node bench.mjs memory OUT.json N peak RSS while streaming N results through the iterator
 // The sandbox comes from WEBCARE_BASE_URL / WEBCARE_CLIENT_ID / WEBCARE_CLIENT_SECRET /
 // WEBCARE_PROFILE; the package (release addon) from WEBCARE_NODE_PKG.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { request } from 'undici'
 
@@ -23,6 +24,18 @@ async function token () {
   })
   if (!r.ok) throw new Error(`token: ${r.status}`)
   return (await r.json()).access_token
+}
+
+/** The sandbox's CPU time in clock ticks (WEBCARE_SANDBOX_PID), or null. */
+function sandboxTicks () {
+  const pid = process.env.WEBCARE_SANDBOX_PID
+  if (!pid) return null
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')')[1].trim().split(' ')
+    return Number(f[11]) + Number(f[12])
+  } catch {
+    return null
+  }
 }
 
 const itemsOf = (body) => { const r = body.data.results; return Array.isArray(r) ? r : Object.values(r) }
@@ -72,20 +85,32 @@ if (mode === 'seq') {
     }
   }
   result.calls = n
-} else if (mode === 'conc') {
+} else if (mode === 'conc' || mode === 'conc-small') {
+  // conc: 25-result searches (a page a chat integration shows); conc-small: the limit:1 calls of
+  // the sequential benchmark, 20 at a time.
+  const limit = mode === 'conc' ? 25 : 1
   const batches = Number(process.env.BENCH_BATCHES || 100)
   const headers = { authorization: `Bearer ${await token()}`, accept: 'application/json' }
-  const t = tools(headers, 25, (i) => (i % 20) * 25)
+  const t = tools(headers, limit, (i) => (i % 20) * limit)
   // Interleaved rounds, as for the sequential calls: a burst of load on the shared machine
   // during one tool's turn should not decide its figure. The better median of each counts.
   const rounds = Number(process.env.BENCH_ROUNDS || 3)
   for (let round = 1; round <= rounds; round++) {
     for (const [name, fn] of Object.entries(t)) {
+      // CPU per batch: this process (all its threads) and the sandbox (from /proc, in clock
+      // ticks: approximate), to show where the time of a batch goes.
+      const cpu0 = process.cpuUsage()
+      const sb0 = sandboxTicks()
       const m = await measure(() => Promise.all(Array.from({ length: 20 }, (_, i) => fn(i))), batches, 5)
-      console.log(`   ${name.padEnd(16)} round ${round} median ${m.median_ms.toFixed(2)} ms per batch of 20`)
+      const cpu = process.cpuUsage(cpu0)
+      m.client_cpu_ms = (cpu.user + cpu.system) / 1000 / (batches + 5)
+      const sb1 = sandboxTicks()
+      if (sb0 !== null && sb1 !== null) m.sandbox_cpu_ms = (sb1 - sb0) * 10 / (batches + 5)
+      console.log(`   ${name.padEnd(16)} round ${round} median ${m.median_ms.toFixed(2)} ms per batch of 20 (client CPU ${m.client_cpu_ms.toFixed(2)} ms)`)
       if (!result.tools[name] || m.median_ms < result.tools[name].median_ms) result.tools[name] = m
     }
   }
+  result.limit = limit
   result.concurrency = 20
   result.batches = batches
   result.rounds = rounds
