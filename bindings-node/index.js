@@ -87,8 +87,14 @@ function checkMs (name, v) {
 
 let lastCallId = 0
 
-/** Run `fn(nativeOptions)` (a native Promise) with the call's signal and timeout. */
-function call (options, fn) {
+const same = (v) => v
+const rethrow = (e) => { throw fromNative(e) }
+
+/**
+ * Run `fn(nativeOptions)` (a native Promise) with the call's signal and timeout; `map` turns the
+ * native value into the caller's (in the same reaction as the error conversion).
+ */
+function call (options, fn, map = same) {
   const signal = checkSignal(options.signal)
   const timeoutMs = checkMs('timeoutMs', options.timeoutMs)
   if (signal && signal.aborted) return Promise.reject(abortError(signal))
@@ -96,7 +102,7 @@ function call (options, fn) {
   if (timeoutMs !== undefined) opts.timeoutMs = timeoutMs
   if (!signal) {
     try {
-      return fn(opts).catch((e) => { throw fromNative(e) })
+      return fn(opts).then(map, rethrow)
     } catch (e) {
       return Promise.reject(fromNative(e))
     }
@@ -120,7 +126,11 @@ function call (options, fn) {
     }
     p.then((v) => {
       signal.removeEventListener('abort', onAbort)
-      resolve(v)
+      try {
+        resolve(map(v))
+      } catch (e) {
+        reject(e)
+      }
     }, (e) => {
       signal.removeEventListener('abort', onAbort)
       reject(fromNative(e))
@@ -565,7 +575,7 @@ class Client {
     checkString('profile', profile)
     const f = filterArg(filter)
     const o = checkOptions('options', options)
-    return call(o, (n) => this.#native.search(profile, f, n).then(pageFromRows))
+    return call(o, (n) => this.#native.search(profile, f, n), pageFromRows)
   }
 
   /**
