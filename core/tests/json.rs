@@ -151,6 +151,26 @@ fn escapes_whitespace_and_odd_envelopes() {
 }
 
 #[test]
+fn values_copied_as_written_that_the_typed_decoder_refuses() {
+    for (body, copied) in [
+        (
+            r#"{"data":{"results":[{"uniqueId":1,"big":1e400}]},"status":"SUCCES"}"#,
+            r#""big":1e400"#,
+        ),
+        (
+            r#"{"data":{"results":[{"uniqueId":1,"title":"a\ud800b"}]},"status":"SUCCES"}"#,
+            r#""a\ud800b""#,
+        ),
+    ] {
+        let r = resp(body.as_bytes().to_vec());
+        assert!(decode_search(&r, "p").is_err(), "{body}");
+        let (rows, _) = decode_search_json(&r, "p", Layout::Rows).unwrap();
+        let text = String::from_utf8(rows.text().to_vec()).unwrap();
+        assert!(text.contains(copied), "{text}");
+    }
+}
+
+#[test]
 fn arrays_and_truncation_keep_whole_results() {
     let results: Vec<Value> = (1..=10)
         .map(|i| json!({ "uniqueId": i, "description": "x".repeat(100 * i) }))
