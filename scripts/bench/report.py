@@ -172,6 +172,14 @@ def node(targets: list) -> str:
         out.append(f"\nBatches of {c['concurrency']} concurrent {what}, {c['batches']} batches per round{how}. "
                    "CPU: the client process (all threads) and the sandbox (from `/proc`, clock ticks, approximate), "
                    "per batch of the same round.\n\n" + "\n".join(rows) + "\n")
+        if limit > 1:
+            out.append("undici and fetch work on the JS thread alone; webcare on two (a runtime thread does the HTTP "
+                       "and writes each page as JSON straight from the response, the JS thread only parses it), so on "
+                       "2 cores shared with the sandbox its batch is bounded by client CPU plus sandbox CPU over two "
+                       "cores, and its client CPU is above undici's: the page is read twice, once in Rust (the "
+                       "lenient rules) and once by `JSON.parse`. The first round's CPU includes V8 compiling the "
+                       "benchmark. Medians of one tool move by 10-30% from one run of `make bench` to the next on "
+                       "this machine.\n")
     return "\n".join(out) or "(not run)\n"
 
 
