@@ -114,20 +114,22 @@ fn write_typed(r: &WebcareResult, out: &mut Vec<u8>, layout: Layout) -> serde_js
     }
     let extra = serde_json::to_vec(&r.extra)?;
     View {
-        unique_id: r.unique_id,
-        search_id: r.search_id,
-        default_connection: r.default_connection,
-        tbrank: r.tbrank,
-        private: r.private,
-        own: r.own,
-        checked: r.checked,
-        bookmarked: r.bookmarked,
-        reply_available: r.reply_available,
-        like_available: r.like_available,
-        source: r.source,
-        result_type: r.result_type,
-        status: r.status,
-        sentiment: r.sentiment,
+        scalars: Scalars {
+            unique_id: r.unique_id,
+            search_id: r.search_id,
+            default_connection: r.default_connection,
+            tbrank: r.tbrank,
+            private: r.private,
+            own: r.own,
+            checked: r.checked,
+            bookmarked: r.bookmarked,
+            reply_available: r.reply_available,
+            like_available: r.like_available,
+            source: r.source,
+            result_type: r.result_type,
+            status: r.status,
+            sentiment: r.sentiment,
+        },
         texts: [
             text(&r.case_id),
             text(&r.person_id),
@@ -364,20 +366,9 @@ enum ReadText<'de> {
 /// One result's fields as decoded, borrowed from the response where they are copied as is.
 #[derive(Default)]
 struct Row<'de> {
-    unique_id: Option<u64>,
-    search_id: Option<u64>,
-    default_connection: Option<u64>,
-    tbrank: Option<i64>,
-    private: bool,
-    own: bool,
-    checked: bool,
-    bookmarked: bool,
-    reply_available: bool,
-    like_available: bool,
-    source: i64,
-    result_type: i64,
-    status: i64,
-    sentiment: i64,
+    /// Whether `uniqueId` was there (it is required).
+    has_id: bool,
+    scalars: Scalars,
     texts: [Option<ReadText<'de>>; 13],
     tags: ReadList<'de, Tag>,
     activities: ReadList<'de, Activity>,
@@ -389,20 +380,7 @@ struct Row<'de> {
 impl Row<'_> {
     fn view<'a>(&'a self, extra: &'a [u8]) -> View<'a> {
         View {
-            unique_id: self.unique_id.unwrap_or_default(),
-            search_id: self.search_id,
-            default_connection: self.default_connection,
-            tbrank: self.tbrank,
-            private: self.private,
-            own: self.own,
-            checked: self.checked,
-            bookmarked: self.bookmarked,
-            reply_available: self.reply_available,
-            like_available: self.like_available,
-            source: self.source,
-            result_type: self.result_type,
-            status: self.status,
-            sentiment: self.sentiment,
+            scalars: self.scalars,
             texts: self.texts.each_ref().map(|t| match t {
                 Some(ReadText::Literal(l)) => Some(Text::Literal(l)),
                 Some(ReadText::Owned(s)) => Some(Text::Str(s)),
@@ -418,8 +396,9 @@ impl Row<'_> {
     }
 }
 
-/// A result's fields, ready to write.
-struct View<'a> {
+/// The fields of a result that are numbers and booleans.
+#[derive(Debug, Clone, Copy, Default)]
+struct Scalars {
     unique_id: u64,
     search_id: Option<u64>,
     default_connection: Option<u64>,
@@ -434,6 +413,11 @@ struct View<'a> {
     result_type: i64,
     status: i64,
     sentiment: i64,
+}
+
+/// A result's fields, ready to write.
+struct View<'a> {
+    scalars: Scalars,
     texts: [Option<Text<'a>>; 13],
     tags: List<'a, Tag>,
     activities: List<'a, Activity>,
@@ -513,41 +497,42 @@ impl View<'_> {
     /// Write the result in `layout`: [`ROW_FIELDS`] in order.
     fn write(&self, buf: &mut Vec<u8>, layout: Layout) -> serde_json::Result<()> {
         let keys = layout == Layout::Objects;
+        let sc = &self.scalars;
         buf.extend_from_slice(if keys { b"{\"uniqueId\":" } else { b"[" });
-        buf.extend_from_slice(itoa::Buffer::new().format(self.unique_id).as_bytes());
+        buf.extend_from_slice(itoa::Buffer::new().format(sc.unique_id).as_bytes());
         let mut o = Out { buf, keys };
-        o.bool("private", self.private);
-        o.bool("own", self.own);
-        o.int("source", self.source);
-        o.int("type", self.result_type);
-        o.int("status", self.status);
-        o.int("sentiment", self.sentiment);
-        o.bool("checked", self.checked);
-        o.bool("bookmarked", self.bookmarked);
+        o.bool("private", sc.private);
+        o.bool("own", sc.own);
+        o.int("source", sc.source);
+        o.int("type", sc.result_type);
+        o.int("status", sc.status);
+        o.int("sentiment", sc.sentiment);
+        o.bool("checked", sc.checked);
+        o.bool("bookmarked", sc.bookmarked);
         o.list("tagsList", self.tags)?;
         o.list("activities", self.activities)?;
         o.list("replies", self.replies)?;
         o.list("notes", self.notes)?;
         o.list("availableConnections", self.connections)?;
-        o.bool("replyAvailable", self.reply_available);
-        o.bool("likeAvailable", self.like_available);
+        o.bool("replyAvailable", sc.reply_available);
+        o.bool("likeAvailable", sc.like_available);
         o.next("extra");
         o.buf.push(b'{');
         o.buf.extend_from_slice(self.extra);
         o.buf.push(b'}');
-        o.opt_int("searchId", self.search_id);
+        o.opt_int("searchId", sc.search_id);
         for (i, t) in self.texts.iter().enumerate() {
             if i == TIME + 1 {
                 let time = self.texts[TIME].as_ref().and_then(Text::value);
                 o.opt_int("timestamp", time.as_deref().and_then(parse_time_ms));
-                match Source::from_id(self.source) {
+                match Source::from_id(sc.source) {
                     Some(k) => o.json("sourceName", k.as_str())?,
                     None => o.absent(),
                 }
-                o.opt_int("tbrank", self.tbrank);
+                o.opt_int("tbrank", sc.tbrank);
             }
             if i == DRAFT + 1 {
-                o.opt_int("defaultConnection", self.default_connection);
+                o.opt_int("defaultConnection", sc.default_connection);
             }
             o.text(TEXT_KEYS[i], *t)?;
         }
@@ -906,17 +891,20 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 continue;
             };
             match f {
-                F::UniqueId => r.unique_id = Some(map.next_value_seed(U64Lenient)?),
-                F::SearchId => r.search_id = map.next_value_seed(OptU64Lenient)?,
-                F::Private => r.private = map.next_value_seed(BoolLenient)?,
-                F::Own => r.own = map.next_value_seed(BoolLenient)?,
-                F::Source => r.source = map.next_value_seed(I64Lenient)?,
-                F::Type => r.result_type = map.next_value_seed(I64Lenient)?,
-                F::Status => r.status = map.next_value_seed(I64Lenient)?,
-                F::Sentiment => r.sentiment = map.next_value_seed(I64Lenient)?,
-                F::Checked => r.checked = map.next_value_seed(BoolLenient)?,
-                F::Bookmarked => r.bookmarked = map.next_value_seed(BoolLenient)?,
-                F::Tbrank => r.tbrank = map.next_value_seed(OptI64Lenient)?,
+                F::UniqueId => {
+                    r.scalars.unique_id = map.next_value_seed(U64Lenient)?;
+                    r.has_id = true;
+                }
+                F::SearchId => r.scalars.search_id = map.next_value_seed(OptU64Lenient)?,
+                F::Private => r.scalars.private = map.next_value_seed(BoolLenient)?,
+                F::Own => r.scalars.own = map.next_value_seed(BoolLenient)?,
+                F::Source => r.scalars.source = map.next_value_seed(I64Lenient)?,
+                F::Type => r.scalars.result_type = map.next_value_seed(I64Lenient)?,
+                F::Status => r.scalars.status = map.next_value_seed(I64Lenient)?,
+                F::Sentiment => r.scalars.sentiment = map.next_value_seed(I64Lenient)?,
+                F::Checked => r.scalars.checked = map.next_value_seed(BoolLenient)?,
+                F::Bookmarked => r.scalars.bookmarked = map.next_value_seed(BoolLenient)?,
+                F::Tbrank => r.scalars.tbrank = map.next_value_seed(OptI64Lenient)?,
                 F::TagsList => r.tags = read_list(&mut map, Shape::Objects(TAG), TagList)?,
                 F::Activities => {
                     r.activities = read_list(&mut map, Shape::Objects(ACTIVITY), ActivityList)?
@@ -927,14 +915,16 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                     r.connections = read_list(&mut map, Shape::Objects(CONNECTION), ConnectionList)?
                 }
                 F::DefaultConnection => {
-                    r.default_connection = map.next_value_seed(OptU64Lenient)?
+                    r.scalars.default_connection = map.next_value_seed(OptU64Lenient)?
                 }
-                F::ReplyAvailable => r.reply_available = map.next_value_seed(BoolLenient)?,
-                F::LikeAvailable => r.like_available = map.next_value_seed(BoolLenient)?,
+                F::ReplyAvailable => {
+                    r.scalars.reply_available = map.next_value_seed(BoolLenient)?
+                }
+                F::LikeAvailable => r.scalars.like_available = map.next_value_seed(BoolLenient)?,
                 F::Text(i) => r.texts[i] = read_text(&mut map)?,
             }
         }
-        if r.unique_id.is_none() {
+        if !r.has_id {
             return Err(A::Error::missing_field("uniqueId"));
         }
         Ok(r)

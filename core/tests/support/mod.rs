@@ -140,3 +140,31 @@ pub fn result() -> impl Strategy<Value = Value> {
             Value::Object(m)
         })
 }
+
+/// A search body with one list field per result (the rest valid), so a list the typed decoder
+/// refuses is not hidden behind another field's error.
+pub fn one_list_field_per_result() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(
+        (
+            prop::sample::select(
+                &[
+                    "tagsList",
+                    "availableConnections",
+                    "replies",
+                    "notes",
+                    "activities",
+                ][..],
+            ),
+            field_value(),
+        ),
+        1..4,
+    )
+    .prop_map(|fields| {
+        let results: Vec<Value> = fields
+            .into_iter()
+            .enumerate()
+            .map(|(i, (k, v))| json!({ "uniqueId": i + 1, k: v }))
+            .collect();
+        serde_json::to_vec(&json!({ "data": { "results": results } })).unwrap()
+    })
+}
