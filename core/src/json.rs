@@ -33,6 +33,7 @@ use crate::model::de::{
     ActivityList, BoolLenient, ConnectionList, I64Lenient, OptCowStr, OptI64Lenient, OptU64Lenient,
     StringListLenient, TagList, U64Lenient,
 };
+use crate::model::fields::{field, texts, DRAFT, F, TEXT_KEYS, TIME};
 use crate::model::page_de::{walk_search, Key, ResultSink};
 use crate::model::{parse_time_ms, Activity, Connection, Tag, WebcareResult};
 use crate::paging::{PageDecoder, Rows};
@@ -109,9 +110,6 @@ impl Serialize for ResultJson<'_> {
 
 /// Write a typed result in `layout`.
 fn write_typed(r: &WebcareResult, out: &mut Vec<u8>, layout: Layout) -> serde_json::Result<()> {
-    fn text(v: &Option<String>) -> Option<Text<'_>> {
-        v.as_deref().map(Text::Str)
-    }
     let extra = serde_json::to_vec(&r.extra)?;
     View {
         scalars: Scalars {
@@ -130,21 +128,7 @@ fn write_typed(r: &WebcareResult, out: &mut Vec<u8>, layout: Layout) -> serde_js
             status: r.status,
             sentiment: r.sentiment,
         },
-        texts: [
-            text(&r.case_id),
-            text(&r.person_id),
-            text(&r.profile_id),
-            text(&r.link),
-            text(&r.title),
-            text(&r.subtitle),
-            text(&r.description),
-            text(&r.image),
-            text(&r.image_link),
-            text(&r.time),
-            text(&r.draft),
-            text(&r.reply_prefix),
-            text(&r.reply_suffix),
-        ],
+        texts: texts(r).map(|t| t.as_deref().map(Text::Str)),
         tags: List::Typed(&r.tags_list),
         activities: List::Typed(&r.activities),
         replies: List::Typed(&r.replies),
@@ -157,26 +141,6 @@ fn write_typed(r: &WebcareResult, out: &mut Vec<u8>, layout: Layout) -> serde_js
     }
     .write(out, layout)
 }
-
-/// The text fields, in output order (`timestamp`, `sourceName` and `tbrank` go after `time`,
-/// `defaultConnection` after `draft`).
-const TEXT_KEYS: [&str; 13] = [
-    "caseId",
-    "personId",
-    "profileId",
-    "link",
-    "title",
-    "subtitle",
-    "description",
-    "image",
-    "imageLink",
-    "time",
-    "draft",
-    "replyPrefix",
-    "replySuffix",
-];
-const TIME: usize = 9;
-const DRAFT: usize = 10;
 
 /// Results as JSON text: the results back to back, separated by commas, and where each ends.
 #[derive(Debug, Clone, Default)]
@@ -769,95 +733,6 @@ impl<'de> Visitor<'de> for CanonObject {
         }
         Ok(true)
     }
-}
-
-/// The fields the client names.
-#[derive(Clone, Copy)]
-enum F {
-    UniqueId,
-    SearchId,
-    Private,
-    Own,
-    Source,
-    Type,
-    Status,
-    Sentiment,
-    Checked,
-    Bookmarked,
-    Tbrank,
-    TagsList,
-    Activities,
-    Replies,
-    Notes,
-    AvailableConnections,
-    DefaultConnection,
-    ReplyAvailable,
-    LikeAvailable,
-    Text(usize),
-}
-
-/// The field a key names: by length first, so an unknown key costs a compare or two.
-fn field(k: &str) -> Option<F> {
-    let f = match k.len() {
-        3 if k == "own" => F::Own,
-        4 => match k {
-            "link" => F::Text(3),
-            "time" => F::Text(TIME),
-            "type" => F::Type,
-            _ => return None,
-        },
-        5 => match k {
-            "title" => F::Text(4),
-            "image" => F::Text(7),
-            "notes" => F::Notes,
-            "draft" => F::Text(DRAFT),
-            _ => return None,
-        },
-        6 => match k {
-            "caseId" => F::Text(0),
-            "source" => F::Source,
-            "status" => F::Status,
-            "tbrank" => F::Tbrank,
-            _ => return None,
-        },
-        7 => match k {
-            "private" => F::Private,
-            "checked" => F::Checked,
-            "replies" => F::Replies,
-            _ => return None,
-        },
-        8 => match k {
-            "uniqueId" => F::UniqueId,
-            "searchId" => F::SearchId,
-            "personId" => F::Text(1),
-            "subtitle" => F::Text(5),
-            "tagsList" => F::TagsList,
-            _ => return None,
-        },
-        9 => match k {
-            "profileId" => F::Text(2),
-            "imageLink" => F::Text(8),
-            "sentiment" => F::Sentiment,
-            _ => return None,
-        },
-        10 => match k {
-            "bookmarked" => F::Bookmarked,
-            "activities" => F::Activities,
-            _ => return None,
-        },
-        11 => match k {
-            "description" => F::Text(6),
-            "replyPrefix" => F::Text(11),
-            "replySuffix" => F::Text(12),
-            _ => return None,
-        },
-        13 if k == "likeAvailable" => F::LikeAvailable,
-        14 if k == "replyAvailable" => F::ReplyAvailable,
-        17 if k == "defaultConnection" => F::DefaultConnection,
-        20 if k == "availableConnections" => F::AvailableConnections,
-        _ => return None,
-    };
-    Some(f)
 }
 
 impl<'de> Visitor<'de> for RowSeed<'_> {

@@ -9,9 +9,8 @@ mod support;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use support::{one_list_field_per_result, page, resp, result};
+use support::{both, one_list_field_per_result, page, resp, result};
 use webcare::arrow::{batch_with, decode_search_batch};
-use webcare::decode::decode_search;
 
 fn extras() -> Vec<String> {
     [
@@ -27,29 +26,16 @@ fn extras() -> Vec<String> {
     .collect()
 }
 
-/// Both paths agree: equal batches, or both fail.
+/// Both paths agree: equal batches, or both fail alike.
 fn agree(body: &[u8], extra: &[String]) -> Option<usize> {
-    let r = resp(body.to_vec());
-    let typed = decode_search(&r, "results/kpn")
-        .and_then(|(rs, total)| Ok((batch_with(&rs, extra)?, total)));
-    let columnar = decode_search_batch(&r, "results/kpn", extra);
-    match (typed, columnar) {
-        (Ok((a, ta)), Ok((b, tb))) => {
-            assert_eq!(a, b, "batches differ for {}", String::from_utf8_lossy(body));
-            assert_eq!(ta, tb, "totals differ");
-            Some(a.num_rows())
-        }
-        (Err(a), Err(b)) => {
-            assert_eq!(a.kind(), b.kind());
-            None
-        }
-        (a, b) => panic!(
-            "typed {:?} vs columnar {:?} for {}",
-            a.map(|x| x.0.num_rows()),
-            b.map(|x| x.0.num_rows()),
-            String::from_utf8_lossy(body)
-        ),
-    }
+    let (a, b) = both(
+        body,
+        |rs| batch_with(rs, extra),
+        |r| decode_search_batch(r, "results/kpn", extra),
+        |b| b.num_rows(),
+    )?;
+    assert_eq!(a, b, "batches differ for {}", String::from_utf8_lossy(body));
+    Some(a.num_rows())
 }
 
 #[test]

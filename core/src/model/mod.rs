@@ -2,6 +2,7 @@
 //! server sends is lost, and decoding is lenient where the published spec is loose.
 
 pub(crate) mod de;
+pub(crate) mod fields;
 pub(crate) mod page_de;
 
 use std::collections::BTreeMap;
@@ -293,6 +294,7 @@ mod result_de {
     use serde::Deserialize;
     use serde_json::{Map, Value};
 
+    use super::fields::{field, text_mut, F};
     use super::WebcareResult;
 
     use super::de::{
@@ -300,39 +302,9 @@ mod result_de {
         OptU64Lenient, StringListLenient, TagList, U64Lenient,
     };
 
+    /// A key: a field the client names, or another one (kept under `extra`).
     enum Field {
-        UniqueId,
-        SearchId,
-        CaseId,
-        PersonId,
-        ProfileId,
-        Link,
-        Title,
-        Subtitle,
-        Description,
-        Image,
-        ImageLink,
-        Time,
-        Private,
-        Own,
-        Source,
-        ResultType,
-        Status,
-        Sentiment,
-        Checked,
-        Bookmarked,
-        Tbrank,
-        TagsList,
-        Activities,
-        Replies,
-        Notes,
-        Draft,
-        AvailableConnections,
-        DefaultConnection,
-        ReplyPrefix,
-        ReplySuffix,
-        ReplyAvailable,
-        LikeAvailable,
+        Known(F),
         Other(String),
     }
 
@@ -344,47 +316,16 @@ mod result_de {
             f.write_str("a field name")
         }
         fn visit_str<E: Error>(self, v: &str) -> Result<Field, E> {
-            Ok(match v {
-                "uniqueId" => Field::UniqueId,
-                "searchId" => Field::SearchId,
-                "caseId" => Field::CaseId,
-                "personId" => Field::PersonId,
-                "profileId" => Field::ProfileId,
-                "link" => Field::Link,
-                "title" => Field::Title,
-                "subtitle" => Field::Subtitle,
-                "description" => Field::Description,
-                "image" => Field::Image,
-                "imageLink" => Field::ImageLink,
-                "time" => Field::Time,
-                "private" => Field::Private,
-                "own" => Field::Own,
-                "source" => Field::Source,
-                "type" => Field::ResultType,
-                "status" => Field::Status,
-                "sentiment" => Field::Sentiment,
-                "checked" => Field::Checked,
-                "bookmarked" => Field::Bookmarked,
-                "tbrank" => Field::Tbrank,
-                "tagsList" => Field::TagsList,
-                "activities" => Field::Activities,
-                "replies" => Field::Replies,
-                "notes" => Field::Notes,
-                "draft" => Field::Draft,
-                "availableConnections" => Field::AvailableConnections,
-                "defaultConnection" => Field::DefaultConnection,
-                "replyPrefix" => Field::ReplyPrefix,
-                "replySuffix" => Field::ReplySuffix,
-                "replyAvailable" => Field::ReplyAvailable,
-                "likeAvailable" => Field::LikeAvailable,
-                other => Field::Other(other.to_owned()),
+            Ok(match field(v) {
+                Some(f) => Field::Known(f),
+                None => Field::Other(v.to_owned()),
             })
         }
         fn visit_string<E: Error>(self, v: String) -> Result<Field, E> {
-            match self.visit_str::<E>(&v)? {
-                Field::Other(_) => Ok(Field::Other(v)),
-                f => Ok(f),
-            }
+            Ok(match field(&v) {
+                Some(f) => Field::Known(f),
+                None => Field::Other(v),
+            })
         }
     }
 
@@ -406,48 +347,8 @@ mod result_de {
             let mut has_id = false;
             let mut extra = Map::new();
             while let Some(key) = map.next_key::<Field>()? {
-                match key {
-                    Field::UniqueId => {
-                        r.unique_id = map.next_value_seed(U64Lenient)?;
-                        has_id = true;
-                    }
-                    Field::SearchId => r.search_id = map.next_value_seed(OptU64Lenient)?,
-                    Field::CaseId => r.case_id = map.next_value_seed(OptStringLenient)?,
-                    Field::PersonId => r.person_id = map.next_value_seed(OptStringLenient)?,
-                    Field::ProfileId => r.profile_id = map.next_value_seed(OptStringLenient)?,
-                    Field::Link => r.link = map.next_value_seed(OptStringLenient)?,
-                    Field::Title => r.title = map.next_value_seed(OptStringLenient)?,
-                    Field::Subtitle => r.subtitle = map.next_value_seed(OptStringLenient)?,
-                    Field::Description => r.description = map.next_value_seed(OptStringLenient)?,
-                    Field::Image => r.image = map.next_value_seed(OptStringLenient)?,
-                    Field::ImageLink => r.image_link = map.next_value_seed(OptStringLenient)?,
-                    Field::Time => r.time = map.next_value_seed(OptStringLenient)?,
-                    Field::Private => r.private = map.next_value_seed(BoolLenient)?,
-                    Field::Own => r.own = map.next_value_seed(BoolLenient)?,
-                    Field::Source => r.source = map.next_value_seed(I64Lenient)?,
-                    Field::ResultType => r.result_type = map.next_value_seed(I64Lenient)?,
-                    Field::Status => r.status = map.next_value_seed(I64Lenient)?,
-                    Field::Sentiment => r.sentiment = map.next_value_seed(I64Lenient)?,
-                    Field::Checked => r.checked = map.next_value_seed(BoolLenient)?,
-                    Field::Bookmarked => r.bookmarked = map.next_value_seed(BoolLenient)?,
-                    Field::Tbrank => r.tbrank = map.next_value_seed(OptI64Lenient)?,
-                    Field::TagsList => r.tags_list = map.next_value_seed(TagList)?,
-                    Field::Activities => r.activities = map.next_value_seed(ActivityList)?,
-                    Field::Replies => r.replies = map.next_value_seed(StringListLenient)?,
-                    Field::Notes => r.notes = map.next_value_seed(StringListLenient)?,
-                    Field::Draft => r.draft = map.next_value_seed(OptStringLenient)?,
-                    Field::AvailableConnections => {
-                        r.available_connections = map.next_value_seed(ConnectionList)?
-                    }
-                    Field::DefaultConnection => {
-                        r.default_connection = map.next_value_seed(OptU64Lenient)?
-                    }
-                    Field::ReplyPrefix => r.reply_prefix = map.next_value_seed(OptStringLenient)?,
-                    Field::ReplySuffix => r.reply_suffix = map.next_value_seed(OptStringLenient)?,
-                    Field::ReplyAvailable => {
-                        r.reply_available = map.next_value_seed(BoolLenient)?
-                    }
-                    Field::LikeAvailable => r.like_available = map.next_value_seed(BoolLenient)?,
+                let f = match key {
+                    Field::Known(f) => f,
                     Field::Other(k) => {
                         let v: Value = map.next_value()?;
                         if extra.is_empty() {
@@ -456,6 +357,41 @@ mod result_de {
                             extra = Map::with_capacity(16);
                         }
                         extra.insert(k, v);
+                        continue;
+                    }
+                };
+                match f {
+                    F::UniqueId => {
+                        r.unique_id = map.next_value_seed(U64Lenient)?;
+                        has_id = true;
+                    }
+                    F::SearchId => r.search_id = map.next_value_seed(OptU64Lenient)?,
+                    F::Private => r.private = map.next_value_seed(BoolLenient)?,
+                    F::Own => r.own = map.next_value_seed(BoolLenient)?,
+                    F::Source => r.source = map.next_value_seed(I64Lenient)?,
+                    F::Type => r.result_type = map.next_value_seed(I64Lenient)?,
+                    F::Status => r.status = map.next_value_seed(I64Lenient)?,
+                    F::Sentiment => r.sentiment = map.next_value_seed(I64Lenient)?,
+                    F::Checked => r.checked = map.next_value_seed(BoolLenient)?,
+                    F::Bookmarked => r.bookmarked = map.next_value_seed(BoolLenient)?,
+                    F::Tbrank => r.tbrank = map.next_value_seed(OptI64Lenient)?,
+                    F::TagsList => r.tags_list = map.next_value_seed(TagList)?,
+                    F::Activities => r.activities = map.next_value_seed(ActivityList)?,
+                    F::Replies => r.replies = map.next_value_seed(StringListLenient)?,
+                    F::Notes => r.notes = map.next_value_seed(StringListLenient)?,
+                    F::AvailableConnections => {
+                        r.available_connections = map.next_value_seed(ConnectionList)?
+                    }
+                    F::DefaultConnection => {
+                        r.default_connection = map.next_value_seed(OptU64Lenient)?
+                    }
+                    F::ReplyAvailable => r.reply_available = map.next_value_seed(BoolLenient)?,
+                    F::LikeAvailable => r.like_available = map.next_value_seed(BoolLenient)?,
+                    F::Text(i) => {
+                        let v = map.next_value_seed(OptStringLenient)?;
+                        if let Some(slot) = text_mut(&mut r, i) {
+                            *slot = v;
+                        }
                     }
                 }
             }

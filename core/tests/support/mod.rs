@@ -4,7 +4,8 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
-use webcare::decode::HttpResponse;
+use webcare::decode::{decode_search, HttpResponse};
+use webcare::WebcareResult;
 
 /// A 200 response with this body.
 pub fn resp(body: impl Into<Vec<u8>>) -> HttpResponse {
@@ -12,6 +13,41 @@ pub fn resp(body: impl Into<Vec<u8>>) -> HttpResponse {
         status: 200,
         headers: Vec::new(),
         body: bytes::Bytes::from(body.into()),
+    }
+}
+
+/// The typed decoder (then `typed`) and a fast decoder on one body: both decode, with the same
+/// total (their outputs are returned to compare), or both fail with the same error. Panics on
+/// anything else.
+pub fn both<T>(
+    body: &[u8],
+    typed: impl FnOnce(&[WebcareResult]) -> webcare::Result<T>,
+    fast: impl FnOnce(&HttpResponse) -> webcare::Result<(T, Option<u64>)>,
+    len: impl Fn(&T) -> usize,
+) -> Option<(T, T)> {
+    let r = resp(body.to_vec());
+    let slow = decode_search(&r, "results/kpn").and_then(|(rs, total)| Ok((typed(&rs)?, total)));
+    match (slow, fast(&r)) {
+        (Ok((a, ta)), Ok((b, tb))) => {
+            assert_eq!(
+                ta,
+                tb,
+                "totals differ for {}",
+                String::from_utf8_lossy(body)
+            );
+            Some((a, b))
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(a.kind(), b.kind());
+            assert_eq!(a.to_string(), b.to_string());
+            None
+        }
+        (a, b) => panic!(
+            "typed {:?} vs fast {:?} for {}",
+            a.map(|x| len(&x.0)),
+            b.map(|x| len(&x.0)),
+            String::from_utf8_lossy(body)
+        ),
     }
 }
 
