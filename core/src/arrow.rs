@@ -27,8 +27,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::filter::Source;
 use crate::model::de::{
-    ActivityList, BoolLenient, I64Lenient, OptCowStr, OptI64Lenient, OptU64Lenient,
-    StringListLenient, U64Lenient,
+    BoolLenient, I64Lenient, OptCowStr, OptI64Lenient, OptU64Lenient, StringListLenient, U64Lenient,
 };
 use crate::model::page_de::{walk_search, Key, ResultSink};
 use crate::model::{self, parse_time_ms, WebcareResult};
@@ -542,6 +541,85 @@ impl<'de> Visitor<'de> for CheckConnection {
     }
 }
 
+/// `activities`, checked without buffering (see [`model::de::list_or_map`] of
+/// [`model::Activity`]), nothing kept. Never looser than the typed decoder: a repeated field in
+/// an activity is refused here (the typed decoder takes the last one), so the page goes the
+/// typed way.
+struct CheckActivities;
+
+impl<'de> DeserializeSeed<'de> for CheckActivities {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CheckActivities {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list or an object of activities")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(CheckActivity)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(CheckActivity)?;
+        }
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+}
+
+/// One activity: an object whose known fields pass the typed decoder's rules; any other field
+/// is read as a JSON value (which refuses, as the typed decoder does, a number out of range).
+struct CheckActivity;
+
+impl<'de> DeserializeSeed<'de> for CheckActivity {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CheckActivity {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an activity object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        const KNOWN: [&str; 6] = ["id", "resultId", "actor", "activity", "subject", "time"];
+        let mut seen = [false; KNOWN.len()];
+        while let Some(key) = map.next_key_seed(Key)? {
+            let Some(i) = KNOWN.iter().position(|k| *k == key) else {
+                map.next_value::<Value>()?;
+                continue;
+            };
+            if std::mem::replace(&mut seen[i], true) {
+                return Err(A::Error::custom("a repeated field in an activity"));
+            }
+            match i {
+                0 | 1 => {
+                    map.next_value_seed(OptU64Lenient)?;
+                }
+                2 | 3 => {
+                    map.next_value_seed(OptI64Lenient)?;
+                }
+                _ => {
+                    map.next_value_seed(OptCowStr)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 struct RowSeed<'c> {
     extra: &'c [String],
 }
@@ -592,7 +670,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 // Fields without a column, decoded only where the typed decoder could refuse
                 // them (so both paths accept the same responses).
                 "activities" => {
-                    map.next_value_seed(ActivityList)?;
+                    map.next_value_seed(CheckActivities)?;
                 }
                 "notes" => {
                     map.next_value_seed(StringListLenient)?;

@@ -88,6 +88,41 @@ fn odd_envelopes_fall_back_to_the_typed_decoder() {
     }
 }
 
+#[test]
+fn activities_are_accepted_and_refused_alike() {
+    // The columnar decoder checks `activities` without buffering them; the typed decoder reads
+    // each activity as a JSON value first (a repeated field: the last one counts).
+    let cases = [
+        (
+            r#"[{"id":1,"resultId":"2","actor":null,"activity":3,"subject":7,"time":"t"}]"#,
+            true,
+        ),
+        (r#"{"5":{"id":5,"subject":"x"},"6":{"id":"6"}}"#, true),
+        (r#"null"#, true),
+        (r#"[{"id":1,"other":{"deep":[1,2.5,"x"]}}]"#, true),
+        (r#"[{"id":"x","id":1}]"#, true),
+        (r#"[{"id":1,"id":"x"}]"#, false),
+        (r#"[{"id":"x"}]"#, false),
+        (r#"[{"id":-4}]"#, true),
+        (r#"[{"actor":{"a":1}}]"#, false),
+        (r#"[{"other":1e400}]"#, false),
+        (r#"[{"subject":1e400}]"#, false),
+        (r#"[7]"#, false),
+        (r#"[[1]]"#, false),
+        (r#"[null]"#, false),
+        (r#""x""#, false),
+    ];
+    for (activities, accepted) in cases {
+        let body =
+            format!(r#"{{"data":{{"results":[{{"uniqueId":1,"activities":{activities}}}]}}}}"#);
+        assert_eq!(
+            agree(body.as_bytes(), &extras()).is_some(),
+            accepted,
+            "{activities}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1500))]
     #[test]
