@@ -6,6 +6,7 @@ import json
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pytest
 
 import webcare
 from conftest import Sandbox
@@ -127,3 +128,39 @@ def test_async_extra_fields(sandbox: Sandbox, profile: str) -> None:
 
     df = asyncio.run(main())
     assert df.height == 30 and df.columns[-1] == "caseStatus"
+
+
+def test_to_pandas_dtype_backends(client: webcare.Client, profile: str) -> None:
+    default = client.results(profile, limit=80, page_size=30).to_pandas()
+    arrow = client.results(profile, limit=80, page_size=30).to_pandas(dtype_backend="pyarrow")
+    nullable = client.results(profile, limit=80, page_size=30).to_pandas(
+        dtype_backend="numpy_nullable"
+    )
+    assert list(arrow.columns) == list(default.columns) == list(nullable.columns)
+    assert isinstance(arrow["description"].dtype, pd.ArrowDtype)
+    assert isinstance(arrow["unique_id"].dtype, pd.ArrowDtype)
+    assert str(arrow["time"].dtype).startswith("timestamp[ms, tz=UTC]")
+    assert isinstance(nullable["description"].dtype, pd.StringDtype)
+    assert nullable["unique_id"].dtype == pd.UInt64Dtype()
+    assert nullable["own"].dtype == pd.BooleanDtype()
+    assert nullable["sentiment"].dtype == pd.Int8Dtype()
+    # The same cells whichever the backend.
+    for col in ("unique_id", "description", "sentiment", "own", "case_id"):
+        want = [None if pd.isna(v) else v for v in default[col].tolist()]
+        assert [None if pd.isna(v) else v for v in arrow[col].tolist()] == want, col
+        assert [None if pd.isna(v) else v for v in nullable[col].tolist()] == want, col
+    assert arrow["tags"].tolist() == [list(t) for t in default["tags"].tolist()]
+
+
+def test_to_pandas_refuses_an_unknown_dtype_backend(
+    client: webcare.Client, sandbox: Sandbox, profile: str
+) -> None:
+    with pytest.raises(ValueError, match="dtype_backend must be 'numpy_nullable' or 'pyarrow'"):
+        client.results(profile, limit=5).to_pandas(dtype_backend="numpy")  # type: ignore[arg-type]
+
+    async def main() -> None:
+        c = sandbox.async_client()
+        await c.results(profile, limit=5).to_pandas(dtype_backend="arrow")  # type: ignore[arg-type]
+
+    with pytest.raises(ValueError, match="got 'arrow'"):
+        asyncio.run(main())

@@ -6,7 +6,6 @@
 //! `sinceId:X` asks for results with an id above `X`, oldest first.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -109,12 +108,13 @@ pub struct RowsPage<R> {
 
 /// Offset paging over every result of a filter.
 ///
-/// While the caller handles one page, the next one is already being fetched and decoded; once
-/// the server has reported a total, the request for the page after that goes out as soon as a
-/// page's bytes have arrived, before they are decoded. So the server works on one page while
-/// the client decodes the previous one, with one request in flight at a time. Dropping the
-/// pager cancels what is in flight. A caller that stops early has made at most two requests it
-/// did not need (one when results were deleted while paging, so that a page came back short).
+/// While the caller handles one page, the next one is already being fetched and decoded. Once
+/// the server has reported a total, up to [`PAGES_AHEAD`] pages after the caller's are
+/// requested at once and decoded in parallel on the runtime's blocking threads (each assumed
+/// full; dropped when a page comes back short), so the server works on the next pages while
+/// the client decodes. A slow caller holds the requests back: never more than
+/// [`PAGES_AHEAD`] pages are ahead of it. Dropping the pager cancels what is in flight; a
+/// caller that stops early has made at most [`PAGES_AHEAD`] requests it did not need.
 pub struct Pager<D: PageDecoder = TypedDecoder> {
     client: Client,
     decoder: D,
@@ -127,51 +127,41 @@ pub struct Pager<D: PageDecoder = TypedDecoder> {
     pages: u64,
     yielded: u64,
     prefetch_enabled: bool,
-    prefetched: Option<Prefetch<D::Rows>>,
-    /// The server's total from the last page (lets the next request go out early).
+    /// The pages fetched ahead, in offset order from `next_offset` on.
+    ahead: VecDeque<Prefetch<D::Rows>>,
+    /// The server's total from the last page (lets more than one page be fetched ahead).
     known_total: Option<u64>,
-    /// `next_offset`, shared with the fetch tasks (see [`FetchPlan`]).
-    consumed: Arc<AtomicU64>,
 }
+
+/// How many pages a [`Pager`] fetches ahead of its caller once the server has reported a
+/// total (one before that).
+pub const PAGES_AHEAD: usize = 4;
 
 /// A page being fetched ahead: its offset and size, and the task (aborted on drop).
 struct Prefetch<R> {
     offset: u64,
     size: u32,
-    task: AbortOnDrop<Result<Fetched<R>>>,
+    task: AbortOnDrop<Result<RowsPage<R>>>,
 }
 
-/// A fetched page, and the request for the page after it if that was sent before this one was
-/// decoded (see [`Pager::next_rows`]).
-struct Fetched<R> {
-    page: RowsPage<R>,
-    next: Option<Prefetch<R>>,
-}
-
-/// What a fetch task needs (cloned into each task).
+/// What a fetch task needs (shared by the tasks of a pager).
 struct FetchPlan<D> {
     client: Client,
     decoder: D,
     profile: String,
     filter: Filter,
-    page_size: u32,
-    /// The consumer's next offset: a page's task sends the next request early only when the
-    /// consumer has taken the page before it, so at most two pages are ahead of the consumer.
-    consumed: Arc<AtomicU64>,
 }
 
 impl<D: PageDecoder> FetchPlan<D> {
-    /// Fetch the page at `offset`. When `known_total` says there are results after this page,
-    /// the request for the next page (assuming this one is full) is sent as soon as this
-    /// page's bytes have arrived, before decoding them: the server works on the next page
-    /// while this one is decoded, one request in flight at a time.
+    /// Fetch the page at `offset` and decode it: on the runtime's blocking threads when
+    /// `off_worker` (pages fetched ahead: several decode in parallel, and the runtime's workers
+    /// stay free to send and receive the other requests), else on the calling task.
     fn fetch(
         self: Arc<Self>,
         offset: u64,
         size: u32,
-        remaining: Option<u64>,
-        known_total: Option<u64>,
-    ) -> futures::future::BoxFuture<'static, Result<Fetched<D::Rows>>> {
+        off_worker: bool,
+    ) -> futures::future::BoxFuture<'static, Result<RowsPage<D::Rows>>> {
         Box::pin(async move {
             let mut f = self.filter.clone();
             f.limit = Some(size);
@@ -181,34 +171,7 @@ impl<D: PageDecoder> FetchPlan<D> {
                 .results()
                 .search_response(&self.profile, &f)
                 .await?;
-            let next_offset = offset + u64::from(size);
-            let remaining_after = remaining.map(|r| r.saturating_sub(u64::from(size)));
-            let next_size = match remaining_after {
-                Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
-                None => self.page_size,
-            };
-            let consumer_caught_up = self.consumed.load(Ordering::Acquire) >= offset;
-            let next = match (known_total, tokio::runtime::Handle::try_current()) {
-                (Some(total), Ok(handle))
-                    if next_offset < total && next_size > 0 && consumer_caught_up =>
-                {
-                    Some(Prefetch {
-                        offset: next_offset,
-                        size: next_size,
-                        task: AbortOnDrop(handle.spawn(self.clone().fetch(
-                            next_offset,
-                            next_size,
-                            remaining_after,
-                            known_total,
-                        ))),
-                    })
-                }
-                _ => None,
-            };
-            let (rows, total) = if next.is_some() {
-                // Decode off the runtime's workers: a task spawned from a worker runs on that
-                // worker next (tokio's LIFO slot), so decoding here would hold the request just
-                // sent until the decoding is done.
+            let (rows, total) = if off_worker {
                 let decoder = self.decoder.clone();
                 tokio::task::spawn_blocking(move || decoder.decode(&resp, &path))
                     .await
@@ -221,14 +184,11 @@ impl<D: PageDecoder> FetchPlan<D> {
             } else {
                 self.decoder.decode(&resp, &path)?
             };
-            Ok(Fetched {
-                page: RowsPage {
-                    rows,
-                    offset,
-                    limit: size,
-                    total,
-                },
-                next,
+            Ok(RowsPage {
+                rows,
+                offset,
+                limit: size,
+                total,
             })
         })
     }
@@ -250,8 +210,7 @@ impl<D: PageDecoder> Clone for Pager<D> {
             decoder: self.decoder.clone(),
             profile: self.profile.clone(),
             filter: self.filter.clone(),
-            prefetched: None,
-            consumed: Arc::new(AtomicU64::new(self.next_offset)),
+            ahead: VecDeque::new(),
             ..*self
         }
     }
@@ -266,7 +225,10 @@ impl<D: PageDecoder> std::fmt::Debug for Pager<D> {
             .field("next_offset", &self.next_offset)
             .field("remaining", &self.remaining)
             .field("done", &self.done)
-            .field("prefetching", &self.prefetched.as_ref().map(|p| p.offset))
+            .field(
+                "fetching_ahead",
+                &self.ahead.iter().map(|p| p.offset).collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -282,7 +244,6 @@ impl Pager {
         let start = filter.offset.unwrap_or(0);
         Pager {
             next_offset: start,
-            consumed: Arc::new(AtomicU64::new(start)),
             client,
             decoder: TypedDecoder,
             profile: profile.to_string(),
@@ -293,7 +254,7 @@ impl Pager {
             pages: 0,
             yielded: 0,
             prefetch_enabled: true,
-            prefetched: None,
+            ahead: VecDeque::new(),
             known_total: None,
         }
     }
@@ -320,9 +281,8 @@ impl<D: PageDecoder> Pager<D> {
             pages: self.pages,
             yielded: self.yielded,
             prefetch_enabled: self.prefetch_enabled,
-            prefetched: None,
+            ahead: VecDeque::new(),
             known_total: self.known_total,
-            consumed: Arc::new(AtomicU64::new(self.next_offset)),
         }
     }
 
@@ -335,7 +295,7 @@ impl<D: PageDecoder> Pager<D> {
     pub fn prefetch(mut self, enabled: bool) -> Pager<D> {
         self.prefetch_enabled = enabled;
         if !enabled {
-            self.prefetched = None;
+            self.ahead.clear();
         }
         self
     }
@@ -354,21 +314,63 @@ impl<D: PageDecoder> Pager<D> {
             decoder: self.decoder.clone(),
             profile: self.profile.clone(),
             filter: self.filter.clone(),
-            page_size: self.page_size,
-            consumed: self.consumed.clone(),
         })
     }
 
-    /// Fetch a page; `ahead` lets the request after it go out before it is decoded (only when
-    /// fetching ahead is on).
-    fn fetch(
-        &self,
-        offset: u64,
-        size: u32,
-        ahead: bool,
-    ) -> futures::future::BoxFuture<'static, Result<Fetched<D::Rows>>> {
-        let total = if ahead { self.known_total } else { None };
-        self.plan().fetch(offset, size, self.remaining, total)
+    /// The pages after the caller's that should be in flight: up to [`PAGES_AHEAD`] once the
+    /// server has reported a total (none at or past it), else one; each assumed full.
+    fn pages_to_fetch_ahead(&self) -> Vec<(u64, u32)> {
+        let depth = if self.known_total.is_some() {
+            std::env::var("XAHEAD")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(PAGES_AHEAD)
+        } else {
+            1
+        };
+        let mut out = Vec::with_capacity(depth);
+        let (mut offset, mut remaining) = (self.next_offset, self.remaining);
+        while out.len() < depth {
+            let size = match remaining {
+                Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
+                None => self.page_size,
+            };
+            let past_total = !out.is_empty() && self.known_total.is_some_and(|t| offset >= t);
+            if size == 0 || past_total {
+                break;
+            }
+            out.push((offset, size));
+            offset += u64::from(size);
+            remaining = remaining.map(|r| r.saturating_sub(u64::from(size)));
+        }
+        out
+    }
+
+    /// Keep the pages of [`Self::pages_to_fetch_ahead`] in flight: the ones already requested
+    /// stay (while they are the ones wanted), the missing ones are requested now.
+    fn fetch_ahead(&mut self) {
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let want = self.pages_to_fetch_ahead();
+        let keep = self
+            .ahead
+            .iter()
+            .zip(&want)
+            .take_while(|(p, (offset, size))| p.offset == *offset && p.size == *size)
+            .count();
+        self.ahead.truncate(keep);
+        if want.len() > keep {
+            let plan = self.plan();
+            for &(offset, size) in &want[keep..] {
+                let task = handle.spawn(plan.clone().fetch(offset, size, true));
+                self.ahead.push_back(Prefetch {
+                    offset,
+                    size,
+                    task: AbortOnDrop(task),
+                });
+            }
+        }
     }
 
     /// Pages fetched so far.
@@ -397,18 +399,25 @@ impl<D: PageDecoder> Pager<D> {
             return Ok(None);
         }
         let (offset, size) = self.page_request();
-        let ahead = self
-            .prefetched
-            .take()
-            .filter(|p| p.offset == offset && p.size == size);
-        let ahead_on = self.prefetch_enabled;
-        let Fetched { mut page, next } = match ahead {
+        let front = self.ahead.pop_front();
+        let fetched = match front.filter(|p| p.offset == offset && p.size == size) {
             Some(mut p) => match (&mut p.task.0).await {
-                Ok(r) => r?,
+                Ok(r) => r,
                 // Cancelled or panicked: fetch it here instead.
-                Err(_) => self.fetch(offset, size, ahead_on).await?,
+                Err(_) => self.plan().fetch(offset, size, false).await,
             },
-            None => self.fetch(offset, size, ahead_on).await?,
+            None => {
+                self.ahead.clear();
+                self.plan().fetch(offset, size, false).await
+            }
+        };
+        let mut page = match fetched {
+            Ok(page) => page,
+            Err(e) => {
+                // The caller may retry this page: the pages after it are asked for again then.
+                self.ahead.clear();
+                return Err(e);
+            }
         };
         if page.total.is_some() {
             self.known_total = page.total;
@@ -427,26 +436,15 @@ impl<D: PageDecoder> Pager<D> {
             self.done = true;
         }
         self.next_offset += got;
-        self.consumed.store(self.next_offset, Ordering::Release);
         self.yielded += page.rows.len() as u64;
         if page.rows.is_empty() {
             self.done = true;
             return Ok(None);
         }
-        if !self.done && self.prefetch_enabled {
-            let (offset, size) = self.page_request();
-            // The next page's request may already be out (sent before this page was decoded,
-            // assuming a full page); keep it when that assumption held.
-            self.prefetched = next.filter(|n| n.offset == offset && n.size == size);
-            if self.prefetched.is_none() {
-                if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                    self.prefetched = Some(Prefetch {
-                        offset,
-                        size,
-                        task: AbortOnDrop(handle.spawn(self.fetch(offset, size, true))),
-                    });
-                }
-            }
+        if self.done || !self.prefetch_enabled {
+            self.ahead.clear();
+        } else {
+            self.fetch_ahead();
         }
         Ok(Some(page))
     }

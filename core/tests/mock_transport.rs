@@ -504,7 +504,7 @@ async fn pager_sends_the_next_request_early_once_the_total_is_known() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slow_consumer_keeps_at_most_two_pages_ahead() {
+async fn a_slow_consumer_keeps_at_most_pages_ahead_pages_ahead() {
     use webcare::NextPage;
     let mock = paged_mock(Duration::from_millis(1), 2000, Some(2000));
     let c = client(mock.clone());
@@ -513,11 +513,13 @@ async fn a_slow_consumer_keeps_at_most_two_pages_ahead() {
     for step in 0..4 {
         let page = pager.next_page().await.unwrap().unwrap();
         seen.extend(page.results.iter().map(|r| r.unique_id));
-        // The consumer dawdles: the pager must not run through the remaining pages.
+        // The consumer dawdles: the pages ahead are all requested (the total is known), but
+        // the pager does not run through the remaining ones.
         tokio::time::sleep(Duration::from_millis(150)).await;
         let requested = mock.count("/results/");
-        assert!(
-            requested <= step + 3,
+        assert_eq!(
+            requested,
+            step + 1 + webcare::paging::PAGES_AHEAD,
             "after taking {} pages, {requested} requested",
             step + 1
         );
@@ -526,4 +528,38 @@ async fn a_slow_consumer_keeps_at_most_two_pages_ahead() {
         seen.extend(page.results.iter().map(|r| r.unique_id));
     }
     assert_eq!(seen, (1..=2000).collect::<Vec<u64>>());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_page_fetched_ahead_is_an_error_and_can_be_asked_for_again() {
+    use std::sync::atomic::AtomicBool;
+    use webcare::NextPage;
+    let pages = paged_mock(Duration::ZERO, 1000, Some(1000));
+    let failed = Arc::new(AtomicBool::new(false));
+    let mock = {
+        let failed = failed.clone();
+        Mock::new(Duration::from_millis(1), move |req, n| {
+            if req.url.contains("offset:300") && !failed.swap(true, Ordering::SeqCst) {
+                return Ok(json(403, r#"{"status":"ERROR","messages":[]}"#));
+            }
+            (pages.handler)(req, n)
+        })
+    };
+    let c = client(mock.clone());
+    let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
+    let mut seen = Vec::new();
+    let mut errors = 0;
+    loop {
+        match pager.next_page().await {
+            Ok(Some(page)) => seen.extend(page.results.iter().map(|r| r.unique_id)),
+            Ok(None) => break,
+            Err(e) => {
+                errors += 1;
+                assert_eq!(seen.len(), 300, "the error is the page at 300: {e}");
+                assert!(errors < 3, "{e}");
+            }
+        }
+    }
+    assert_eq!(errors, 1);
+    assert_eq!(seen, (1..=1000).collect::<Vec<u64>>());
 }

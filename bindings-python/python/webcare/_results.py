@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterator, List, Optional, Sequence
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Optional,
+    Sequence,
+)
 
 from ._aio import call, wait
 from ._native import ArrowResults, NativePager, NativeWatcher, Page, WebcareResult
@@ -49,14 +60,54 @@ def _table(stream: ArrowResults) -> pyarrow.Table:
     return pa.table(stream)
 
 
-def _pandas(stream: ArrowResults) -> pandas.DataFrame:
+DtypeBackend = Literal["numpy_nullable", "pyarrow"]
+
+
+def _check_dtype_backend(dtype_backend: object) -> None:
+    """Refuse a bad ``dtype_backend`` before any request is made."""
+    if dtype_backend not in (None, "numpy_nullable", "pyarrow"):
+        raise ValueError(
+            "dtype_backend must be 'numpy_nullable' or 'pyarrow' (or None for pandas' "
+            f"defaults), got {dtype_backend!r}"
+        )
+
+
+def _pandas(stream: ArrowResults, dtype_backend: Optional[DtypeBackend] = None) -> pandas.DataFrame:
     try:
-        import pandas  # noqa: F401
+        import pandas as pd
     except ImportError as e:  # pragma: no cover
         raise ImportError(
             "to_pandas() needs pandas and pyarrow: pip install 'webcare[pandas]'"
         ) from e
-    return _table(stream).to_pandas()
+    table = _table(stream)
+    if dtype_backend == "pyarrow":
+        # Every column stays in Arrow memory: no Python string per cell.
+        return table.to_pandas(types_mapper=pd.ArrowDtype)
+    if dtype_backend == "numpy_nullable":
+        return table.to_pandas(types_mapper=_nullable_dtypes(pd).get)
+    return table.to_pandas()
+
+
+def _nullable_dtypes(pd: Any) -> Dict[Any, Any]:
+    """Arrow types to pandas' nullable extension dtypes (what ``pandas.read_*(...,
+    dtype_backend="numpy_nullable")`` gives)."""
+    import pyarrow as pa
+
+    return {
+        pa.int8(): pd.Int8Dtype(),
+        pa.int16(): pd.Int16Dtype(),
+        pa.int32(): pd.Int32Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.uint8(): pd.UInt8Dtype(),
+        pa.uint16(): pd.UInt16Dtype(),
+        pa.uint32(): pd.UInt32Dtype(),
+        pa.uint64(): pd.UInt64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+        pa.float32(): pd.Float32Dtype(),
+        pa.float64(): pd.Float64Dtype(),
+        pa.string(): pd.StringDtype(),
+        pa.large_string(): pd.StringDtype(),
+    }
 
 
 def _polars(stream: ArrowResults) -> polars.DataFrame:
@@ -154,9 +205,21 @@ class Results(Iterator[WebcareResult]):
         """The remaining results as a ``pyarrow.Table`` (needs pyarrow)."""
         return _table(self.to_arrow_stream(extra))
 
-    def to_pandas(self, extra: Optional[Sequence[str]] = None) -> pandas.DataFrame:
-        """The remaining results as a ``pandas.DataFrame`` (needs pandas and pyarrow)."""
-        return _pandas(self.to_arrow_stream(extra))
+    def to_pandas(
+        self,
+        extra: Optional[Sequence[str]] = None,
+        *,
+        dtype_backend: Optional[DtypeBackend] = None,
+    ) -> pandas.DataFrame:
+        """The remaining results as a ``pandas.DataFrame`` (needs pandas and pyarrow).
+
+        ``dtype_backend`` as in ``pandas.read_parquet``: ``None`` gives pandas' defaults (NumPy
+        columns; text as Python strings, or pandas 3's ``str``), ``"numpy_nullable"`` pandas'
+        nullable dtypes, ``"pyarrow"`` ``pandas.ArrowDtype`` columns that keep the Arrow memory
+        (the fastest and smallest: no Python object per cell).
+        """
+        _check_dtype_backend(dtype_backend)
+        return _pandas(self.to_arrow_stream(extra), dtype_backend)
 
     def to_polars(self, extra: Optional[Sequence[str]] = None) -> polars.DataFrame:
         """The remaining results as a ``polars.DataFrame`` (needs polars)."""
@@ -244,9 +307,16 @@ class AsyncResults(AsyncIterator[WebcareResult]):
         """The remaining results as a ``pyarrow.Table``."""
         return _table(await self.to_arrow_stream(extra))
 
-    async def to_pandas(self, extra: Optional[Sequence[str]] = None) -> pandas.DataFrame:
-        """The remaining results as a ``pandas.DataFrame``."""
-        return _pandas(await self.to_arrow_stream(extra))
+    async def to_pandas(
+        self,
+        extra: Optional[Sequence[str]] = None,
+        *,
+        dtype_backend: Optional[DtypeBackend] = None,
+    ) -> pandas.DataFrame:
+        """The remaining results as a ``pandas.DataFrame`` (``dtype_backend``: see
+        :meth:`Results.to_pandas`)."""
+        _check_dtype_backend(dtype_backend)
+        return _pandas(await self.to_arrow_stream(extra), dtype_backend)
 
     async def to_polars(self, extra: Optional[Sequence[str]] = None) -> polars.DataFrame:
         """The remaining results as a ``polars.DataFrame``."""
