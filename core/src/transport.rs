@@ -225,6 +225,32 @@ fn split_origin(full: &str) -> Option<(&str, &str)> {
     Some((origin, rest))
 }
 
+/// The whole body. Each piece is copied into one buffer as it arrives and dropped, so hyper
+/// reuses its read buffer instead of allocating (and faulting in) fresh memory for every piece
+/// of a large page while all of them are held; a body in one piece is not copied at all.
+async fn read_body(mut resp: reqwest::Response) -> std::result::Result<Bytes, TransportError> {
+    let hint = resp
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let Some(first) = resp.chunk().await.map_err(|e| classify(&e))? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = resp.chunk().await.map_err(|e| classify(&e))? else {
+        return Ok(first);
+    };
+    // The length header only sizes the buffer up front (a lying server costs at most this).
+    let mut buf = Vec::with_capacity(hint.min(64 << 20).max(first.len() + second.len()));
+    buf.extend_from_slice(&first);
+    drop(first);
+    buf.extend_from_slice(&second);
+    drop(second);
+    while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buf))
+}
+
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest) -> SendFuture<'_> {
         Box::pin(async move {
@@ -258,7 +284,7 @@ impl Transport for ReqwestTransport {
                     )
                 })
                 .collect();
-            let body = resp.bytes().await.map_err(|e| classify(&e))?;
+            let body = read_body(resp).await?;
             Ok(HttpResponse {
                 status,
                 headers,
@@ -276,6 +302,89 @@ mod tests {
 
     fn transport() -> ReqwestTransport {
         ReqwestTransport::new(&TransportOptions::default()).unwrap()
+    }
+
+    /// Serve one raw HTTP response per connection, written in pieces with pauses between them,
+    /// and return the base URL.
+    async fn raw_server(head: String, pieces: Vec<Vec<u8>>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let mut req = [0u8; 4096];
+                let _ = sock.read(&mut req).await;
+                sock.write_all(head.as_bytes()).await.unwrap();
+                for p in &pieces {
+                    sock.write_all(p).await.unwrap();
+                    sock.flush().await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                let _ = sock.shutdown().await;
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    async fn get(base: &str) -> std::result::Result<HttpResponse, TransportError> {
+        transport()
+            .send(HttpRequest {
+                method: Method::Get,
+                url: format!("{base}/x"),
+                headers: Vec::new(),
+                form: None,
+                timeout: None,
+            })
+            .await
+    }
+
+    #[tokio::test]
+    async fn a_body_in_pieces_is_read_whole() {
+        let body: Vec<u8> = (0..300_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let pieces: Vec<Vec<u8>> = body.chunks(70_001).map(<[u8]>::to_vec).collect();
+        // With a length, and without one (read to the end), and with a length that is too
+        // small a hint to size the buffer by (chunked encoding carries no length).
+        let with_len = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let base = raw_server(with_len, pieces.clone()).await;
+        assert_eq!(get(&base).await.unwrap().body.as_ref(), body.as_slice());
+        let chunked: Vec<Vec<u8>> = pieces
+            .iter()
+            .map(|p| {
+                [
+                    format!("{:x}\r\n", p.len()).into_bytes(),
+                    p.clone(),
+                    b"\r\n".to_vec(),
+                ]
+                .concat()
+            })
+            .chain([b"0\r\n\r\n".to_vec()])
+            .collect();
+        let head = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+        let base = raw_server(head.to_string(), chunked).await;
+        assert_eq!(get(&base).await.unwrap().body.as_ref(), body.as_slice());
+        // Empty, and one small piece.
+        let head = "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n";
+        let base = raw_server(head.to_string(), Vec::new()).await;
+        let r = get(&base).await.unwrap();
+        assert_eq!((r.status, r.body.len()), (204, 0));
+        let head = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n";
+        let base = raw_server(head.to_string(), vec![b"{}".to_vec()]).await;
+        assert_eq!(get(&base).await.unwrap().body.as_ref(), b"{}");
+    }
+
+    #[tokio::test]
+    async fn a_body_cut_short_is_an_error() {
+        let head = "HTTP/1.1 200 OK\r\ncontent-length: 100000\r\nconnection: close\r\n\r\n";
+        let base = raw_server(
+            head.to_string(),
+            vec![vec![b'x'; 30_000], vec![b'y'; 30_000]],
+        )
+        .await;
+        let e = get(&base).await.unwrap_err();
+        assert!(matches!(e.kind, TransportErrorKind::Other), "{e:?}");
     }
 
     #[test]
