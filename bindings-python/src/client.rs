@@ -516,11 +516,15 @@ pub struct NativePager {
     inner: Arc<Mutex<ResultPager>>,
 }
 
+/// The next page as a record batch. A DataFrame export fetches more pages ahead than iterating
+/// does (see `webcare::paging::COLUMNAR_PAGES_AHEAD`).
 async fn next_batch_of(
     pager: Arc<Mutex<ResultPager>>,
     decoder: ArrowDecoder,
 ) -> webcare::Result<Option<arrow_array::RecordBatch>> {
-    pager.lock().await.next_batch(&decoder).await
+    let mut pager = pager.lock().await;
+    pager.set_pages_ahead(webcare::paging::COLUMNAR_PAGES_AHEAD);
+    pager.next_batch(&decoder).await
 }
 
 #[pymethods]
