@@ -76,6 +76,15 @@ def fetch_webcare() -> Callable[[], Any]:
     return lambda: client.results(PROFILE, None, limit=N, page_size=PAGE).to_pandas()
 
 
+def fetch_webcare_arrow_dtypes() -> Callable[[], Any]:
+    import webcare
+
+    client = webcare.Client(BASE, CID, SECRET)
+    return lambda: client.results(PROFILE, None, limit=N, page_size=PAGE).to_pandas(
+        dtype_backend="pyarrow"
+    )
+
+
 def webcare_split(reps: int) -> dict:
     """Where webcare's time goes: fetching and decoding into Arrow, then Arrow -> pandas."""
     import pyarrow as pa
@@ -179,6 +188,7 @@ def cmd_fetch(out: Path) -> None:
     tools = [
         ("curl (floor)", fetch_curl, REPS),
         ("webcare", fetch_webcare, REPS),
+        ('webcare, dtype_backend="pyarrow"', fetch_webcare_arrow_dtypes, REPS),
         ("requests", fetch_requests, REPS),
         ("httpx", fetch_httpx, REPS),
         ("openapi-python-client", fetch_generated, max(1, REPS // 2)),
