@@ -445,28 +445,37 @@ impl<'de> Visitor<'de> for TagName {
     }
 }
 
-/// `availableConnections`, checked as [`model::connection_list`] checks them, nothing kept.
-struct CheckConnections;
+/// A list field checked item by item, nothing kept: a list or an object of items (its values),
+/// null (empty), or a bare scalar, which is one item if `S` takes one.
+#[derive(Clone, Copy)]
+struct CheckItems<S>(S);
 
-impl<'de> DeserializeSeed<'de> for CheckConnections {
+impl<'de, S> DeserializeSeed<'de> for CheckItems<S>
+where
+    S: Visitor<'de, Value = ()> + DeserializeSeed<'de, Value = ()> + Copy,
+{
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for CheckConnections {
+impl<'de, S> Visitor<'de> for CheckItems<S>
+where
+    S: Visitor<'de, Value = ()> + DeserializeSeed<'de, Value = ()> + Copy,
+{
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list or an object of connections")
+        f.write_str("a list or an object of ")?;
+        self.0.expecting(f)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while seq.next_element_seed(CheckConnection)?.is_some() {}
+        while seq.next_element_seed(self.0)?.is_some() {}
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
         while map.next_key::<IgnoredAny>()?.is_some() {
-            map.next_value_seed(CheckConnection)?;
+            map.next_value_seed(self.0)?;
         }
         Ok(())
     }
@@ -477,20 +486,22 @@ impl<'de> Visitor<'de> for CheckConnections {
         Ok(())
     }
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<(), E> {
-        CheckConnection.visit_i64(v)
+        self.0.visit_i64(v)
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<(), E> {
-        CheckConnection.visit_u64(v)
+        self.0.visit_u64(v)
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> std::result::Result<(), E> {
-        CheckConnection.visit_f64(v)
+        self.0.visit_f64(v)
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<(), E> {
-        CheckConnection.visit_str(v)
+        self.0.visit_str(v)
     }
 }
 
-/// One connection: an object (with a valid `id` and `source` when present) or a bare id.
+/// One connection of `availableConnections` (checked as [`model::connection_list`] checks
+/// them): an object (with a valid `id` and `source` when present) or a bare id.
+#[derive(Clone, Copy)]
 struct CheckConnection;
 
 impl CheckConnection {
@@ -541,44 +552,13 @@ impl<'de> Visitor<'de> for CheckConnection {
     }
 }
 
-/// `activities`, checked without buffering (see [`model::de::list_or_map`] of
-/// [`model::Activity`]), nothing kept. Never looser than the typed decoder: a repeated field in
-/// an activity is refused here (the typed decoder takes the last one), so the page goes the
-/// typed way.
-struct CheckActivities;
-
-impl<'de> DeserializeSeed<'de> for CheckActivities {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CheckActivities {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list or an object of activities")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while seq.next_element_seed(CheckActivity)?.is_some() {}
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while map.next_key::<IgnoredAny>()?.is_some() {
-            map.next_value_seed(CheckActivity)?;
-        }
-        Ok(())
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<(), E> {
-        Ok(())
-    }
-}
-
-/// One activity: an object whose known fields pass the typed decoder's rules; any other field
-/// is read as a JSON value (which refuses, as the typed decoder does, a number out of range).
+/// One activity of `activities` (see [`model::de::list_or_map`] of [`model::Activity`]), checked
+/// without buffering it as a JSON value: an object whose known fields pass the typed decoder's
+/// rules; any other field is read as a JSON value (which refuses, as the typed decoder does, a
+/// number out of range). Never looser than the typed decoder: a repeated field (the typed
+/// decoder takes the last one) is refused here, so the page goes the typed way; a bare scalar
+/// is refused, as the typed decoder refuses it.
+#[derive(Clone, Copy)]
 struct CheckActivity;
 
 impl<'de> DeserializeSeed<'de> for CheckActivity {
@@ -670,13 +650,13 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 // Fields without a column, decoded only where the typed decoder could refuse
                 // them (so both paths accept the same responses).
                 "activities" => {
-                    map.next_value_seed(CheckActivities)?;
+                    map.next_value_seed(CheckItems(CheckActivity))?;
                 }
                 "notes" => {
                     map.next_value_seed(StringListLenient)?;
                 }
                 "availableConnections" => {
-                    map.next_value_seed(CheckConnections)?;
+                    map.next_value_seed(CheckItems(CheckConnection))?;
                 }
                 "image" | "imageLink" | "draft" | "replyPrefix" | "replySuffix" => {
                     map.next_value::<IgnoredAny>()?;
