@@ -335,11 +335,15 @@ impl<D: PageDecoder> Pager<D> {
     }
 
     fn page_request(&self) -> (u64, u32) {
-        let size = match self.remaining {
+        (self.next_offset, self.size_for(self.remaining))
+    }
+
+    /// The size of a page asked for when `remaining` results are still wanted.
+    fn size_for(&self, remaining: Option<u64>) -> u32 {
+        match remaining {
             Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
             None => self.page_size,
-        };
-        (self.next_offset, size)
+        }
     }
 
     fn plan(&self) -> Arc<FetchPlan<D>> {
@@ -362,10 +366,7 @@ impl<D: PageDecoder> Pager<D> {
         let mut out = Vec::with_capacity(depth);
         let (mut offset, mut remaining) = (self.next_offset, self.remaining);
         while out.len() < depth {
-            let size = match remaining {
-                Some(r) => u32::try_from(r).unwrap_or(u32::MAX).min(self.page_size),
-                None => self.page_size,
-            };
+            let size = self.size_for(remaining);
             let past_total = !out.is_empty() && self.known_total.is_some_and(|t| offset >= t);
             if size == 0 || past_total {
                 break;
