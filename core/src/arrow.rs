@@ -437,11 +437,63 @@ impl<'de> Visitor<'de> for TagName {
                 }
                 "name" => name = map.next_value_seed(OptCowStr)?.unwrap_or(Cow::Borrowed("")),
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value_seed(CheckValue)?;
                 }
             }
         }
         Ok(name)
+    }
+}
+
+/// Any JSON value, accepted and refused as reading it into a `serde_json::Value` would (a number
+/// beyond a double's range or an unpaired surrogate escape is refused; skipping the value with
+/// `IgnoredAny` would let both through), without building it: the fields the typed decoder keeps
+/// as JSON values (unknown fields, under `extra`).
+#[derive(Clone, Copy)]
+struct CheckValue;
+
+impl<'de> DeserializeSeed<'de> for CheckValue {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CheckValue {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(CheckValue)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while map.next_key_seed(Key)?.is_some() {
+            map.next_value_seed(CheckValue)?;
+        }
+        Ok(())
     }
 }
 
@@ -531,8 +583,11 @@ impl<'de> Visitor<'de> for CheckConnection {
                 "source" => {
                     map.next_value_seed(OptI64Lenient)?;
                 }
+                "name" => {
+                    map.next_value_seed(OptCowStr)?;
+                }
                 _ => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value_seed(CheckValue)?;
                 }
             }
         }
@@ -554,8 +609,7 @@ impl<'de> Visitor<'de> for CheckConnection {
 
 /// One activity of `activities` (see [`model::de::list_or_map`] of [`model::Activity`]), checked
 /// without buffering it as a JSON value: an object whose known fields pass the typed decoder's
-/// rules; any other field is read as a JSON value (which refuses, as the typed decoder does, a
-/// number out of range). Never looser than the typed decoder: a repeated field (the typed
+/// rules; any other field passes [`CheckValue`]. Never looser than the typed decoder: a repeated field (the typed
 /// decoder takes the last one) is refused here, so the page goes the typed way; a bare scalar
 /// is refused, as the typed decoder refuses it.
 #[derive(Clone, Copy)]
@@ -578,7 +632,7 @@ impl<'de> Visitor<'de> for CheckActivity {
         let mut seen = [false; KNOWN.len()];
         while let Some(key) = map.next_key_seed(Key)? {
             let Some(i) = KNOWN.iter().position(|k| *k == key) else {
-                map.next_value::<Value>()?;
+                map.next_value_seed(CheckValue)?;
                 continue;
             };
             if std::mem::replace(&mut seen[i], true) {
@@ -659,7 +713,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                     map.next_value_seed(CheckItems(CheckConnection))?;
                 }
                 "image" | "imageLink" | "draft" | "replyPrefix" | "replySuffix" => {
-                    map.next_value::<IgnoredAny>()?;
+                    map.next_value_seed(OptCowStr)?;
                 }
                 other => match self.extra.iter().position(|n| n == other) {
                     Some(i) => {
@@ -667,7 +721,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                         r.extras[i] = extra_text(&v);
                     }
                     None => {
-                        map.next_value::<IgnoredAny>()?;
+                        map.next_value_seed(CheckValue)?;
                     }
                 },
             }

@@ -123,6 +123,35 @@ fn activities_are_accepted_and_refused_alike() {
     }
 }
 
+#[test]
+fn values_skipped_for_columns_are_still_checked_as_the_typed_decoder_reads_them() {
+    // Fields without a column are not kept, but a value the typed decoder refuses (a number
+    // beyond a double's range, an unpaired surrogate escape) must not pass unseen.
+    let cases = [
+        r#""availableConnections":[{"id":1,"name":BAD}]"#,
+        r#""availableConnections":[{"id":1,"other":BAD}]"#,
+        r#""tagsList":[{"id":1,"name":"x","other":BAD}]"#,
+        r#""activities":[{"id":1,"other":{"deep":[BAD]}}]"#,
+        r#""image":BAD"#,
+        r#""draft":BAD"#,
+        r#""replySuffix":BAD"#,
+        r#""someUnknownField":BAD"#,
+        r#""someUnknownField":{"a":[1,BAD]}"#,
+    ];
+    for case in cases {
+        for (bad, refused) in [
+            ("1e400", true),
+            (r#""\ud800""#, true),
+            ("1e300", false),
+            (r#""\ud83d\ude00""#, false),
+        ] {
+            let field = case.replace("BAD", bad);
+            let body = format!(r#"{{"data":{{"results":[{{"uniqueId":1,{field}}}]}}}}"#);
+            assert_eq!(agree(body.as_bytes(), &[]).is_none(), refused, "{field}");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1500))]
     #[test]
