@@ -145,6 +145,9 @@ pub const PAGES_AHEAD: usize = 2;
 /// 0.26 / 0.24 s with 1 / 2 / 3 / 4 / 8 pages ahead.
 pub const COLUMNAR_PAGES_AHEAD: usize = 4;
 
+/// The most pages a [`Pager`] fetches ahead (each is a request in flight and a page held).
+pub const MAX_PAGES_AHEAD: usize = 32;
+
 /// A page being fetched ahead: its offset and size, and the task (aborted on drop).
 struct Prefetch<R> {
     offset: u64,
@@ -154,12 +157,14 @@ struct Prefetch<R> {
 
 /// Pages decoded at once by all pagers of the process: one per core. More would only add
 /// threads (each with its own allocator arenas), not speed.
-fn decode_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        tokio::sync::Semaphore::new(cores)
-    })
+fn decode_permits() -> Arc<tokio::sync::Semaphore> {
+    static PERMITS: std::sync::OnceLock<Arc<tokio::sync::Semaphore>> = std::sync::OnceLock::new();
+    PERMITS
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            Arc::new(tokio::sync::Semaphore::new(cores))
+        })
+        .clone()
 }
 
 /// What a fetch task needs (shared by the tasks of a pager).
@@ -190,21 +195,25 @@ impl<D: PageDecoder> FetchPlan<D> {
                 .search_response(&self.profile, &f)
                 .await?;
             let (rows, total) = if off_worker {
-                let _permit = decode_permits().acquire().await.map_err(|e| {
+                let failed = |e: &dyn std::fmt::Display| {
                     crate::Error::new(
                         crate::ErrorKind::Server,
                         format!("decoding a page failed: {e}"),
                     )
-                })?;
-                let decoder = self.decoder.clone();
-                tokio::task::spawn_blocking(move || decoder.decode(&resp, &path))
+                };
+                let permit = decode_permits()
+                    .acquire_owned()
                     .await
-                    .map_err(|e| {
-                        crate::Error::new(
-                            crate::ErrorKind::Server,
-                            format!("decoding a page failed: {e}"),
-                        )
-                    })??
+                    .map_err(|e| failed(&e))?;
+                let decoder = self.decoder.clone();
+                // The permit goes with the decoding: it is given back when the decoding ends,
+                // even if this task is aborted meanwhile.
+                tokio::task::spawn_blocking(move || {
+                    let _permit = permit;
+                    decoder.decode(&resp, &path)
+                })
+                .await
+                .map_err(|e| failed(&e))??
             } else {
                 self.decoder.decode(&resp, &path)?
             };
@@ -323,15 +332,15 @@ impl<D: PageDecoder> Pager<D> {
     /// Fetch up to `n` pages ahead of the caller once the server has reported a total (one
     /// before that; 0 turns fetching ahead off). More pages ahead decode on more cores and hide
     /// the server's latency, and hold more memory: about a page's response and its decoded rows
-    /// each.
+    /// each. A larger `n` counts as [`MAX_PAGES_AHEAD`].
     pub fn pages_ahead(mut self, n: usize) -> Pager<D> {
         self.set_pages_ahead(n);
         self
     }
 
     fn set_pages_ahead(&mut self, n: usize) {
-        self.pages_ahead = n;
-        self.ahead.truncate(n);
+        self.pages_ahead = n.min(MAX_PAGES_AHEAD);
+        self.ahead.truncate(self.pages_ahead);
     }
 
     fn page_request(&self) -> (u64, u32) {
@@ -431,17 +440,30 @@ impl<D: PageDecoder> Pager<D> {
             return Ok(None);
         }
         let (offset, size) = self.page_request();
-        let front = self.ahead.pop_front();
-        let fetched = match front.filter(|p| p.offset == offset && p.size == size) {
-            Some(mut p) => match (&mut p.task.0).await {
-                Ok(r) => r,
-                // Cancelled or panicked: fetch it here instead.
-                Err(_) => self.plan().fetch(offset, size, false).await,
-            },
-            None => {
-                self.ahead.clear();
+        if !self
+            .ahead
+            .front()
+            .is_some_and(|p| p.offset == offset && p.size == size)
+        {
+            self.ahead.clear();
+        }
+        // The page fetched ahead stays queued while it is awaited: a caller that gives up
+        // waiting (its future dropped) finds it still on its way on the next call.
+        let joined = match self.ahead.front_mut() {
+            Some(p) => Some((&mut p.task.0).await),
+            None => None,
+        };
+        let fetched = match joined {
+            Some(Ok(r)) => {
+                self.ahead.pop_front();
+                r
+            }
+            // Cancelled or panicked: fetch it here instead.
+            Some(Err(_)) => {
+                self.ahead.pop_front();
                 self.plan().fetch(offset, size, false).await
             }
+            None => self.plan().fetch(offset, size, false).await,
         };
         let mut page = match fetched {
             Ok(page) => page,

@@ -248,6 +248,10 @@ async fn read_body(mut resp: reqwest::Response) -> std::result::Result<Bytes, Tr
     while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
         buf.extend_from_slice(&chunk);
     }
+    // Without a length (or past the cap) the buffer grew by doubling: do not keep the slack.
+    if buf.capacity() - buf.len() > buf.len() / 4 {
+        buf.shrink_to_fit();
+    }
     Ok(Bytes::from(buf))
 }
 

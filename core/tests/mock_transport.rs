@@ -563,3 +563,39 @@ async fn a_failed_page_fetched_ahead_is_an_error_and_can_be_asked_for_again() {
     assert_eq!(errors, 1);
     assert_eq!(seen, (1..=1000).collect::<Vec<u64>>());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_ahead_is_capped_and_a_caller_that_gives_up_waiting_loses_nothing() {
+    use webcare::NextPage;
+    // "As many as you like" is capped (no request storm, no capacity overflow).
+    let mock = paged_mock(Duration::from_millis(1), 100_000, Some(100_000));
+    let c = client(mock.clone());
+    let mut pager = c
+        .results()
+        .pager("kpn", &Filter::new().limit(10), None)
+        .pages_ahead(usize::MAX);
+    pager.next_page().await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        mock.count("/results/"),
+        1 + webcare::paging::MAX_PAGES_AHEAD
+    );
+    drop(pager);
+
+    // A caller that stops waiting for a page fetched ahead (its future dropped) gets that
+    // page on the next call, from the same request.
+    let mock = paged_mock(Duration::from_millis(40), 1000, Some(1000));
+    let c = client(mock.clone());
+    let mut pager = c.results().pager("kpn", &Filter::new().limit(100), None);
+    let first = pager.next_page().await.unwrap().unwrap();
+    assert_eq!(first.results[0].unique_id, 1);
+    let gave_up = tokio::time::timeout(Duration::from_millis(5), pager.next_page()).await;
+    assert!(gave_up.is_err(), "the page at 100 takes 40 ms");
+    let second = pager.next_page().await.unwrap().unwrap();
+    assert_eq!(second.results[0].unique_id, 101);
+    assert_eq!(
+        mock.count("offset:100"),
+        1,
+        "the page was not asked for twice"
+    );
+}
