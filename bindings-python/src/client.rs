@@ -516,15 +516,11 @@ pub struct NativePager {
     inner: Arc<Mutex<ResultPager>>,
 }
 
-/// The next page as a record batch. A DataFrame export fetches more pages ahead than iterating
-/// does (see `webcare::paging::COLUMNAR_PAGES_AHEAD`).
 async fn next_batch_of(
     pager: Arc<Mutex<ResultPager>>,
     decoder: ArrowDecoder,
 ) -> webcare::Result<Option<arrow_array::RecordBatch>> {
-    let mut pager = pager.lock().await;
-    pager.set_pages_ahead(webcare::paging::COLUMNAR_PAGES_AHEAD);
-    pager.next_batch(&decoder).await
+    pager.lock().await.next_batch(&decoder).await
 }
 
 #[pymethods]

@@ -609,9 +609,9 @@ impl<'de> Visitor<'de> for CheckConnection {
 
 /// One activity of `activities` (see [`model::de::list_or_map`] of [`model::Activity`]), checked
 /// without buffering it as a JSON value: an object whose known fields pass the typed decoder's
-/// rules; any other field passes [`CheckValue`]. Never looser than the typed decoder: a repeated field (the typed
-/// decoder takes the last one) is refused here, so the page goes the typed way; a bare scalar
-/// is refused, as the typed decoder refuses it.
+/// rules; any other field passes [`CheckValue`]. Never looser than the typed decoder: a
+/// repeated field (the typed decoder takes the last one) is refused here, so the page goes the
+/// typed way; a bare scalar is refused, as the typed decoder refuses it.
 #[derive(Clone, Copy)]
 struct CheckActivity;
 

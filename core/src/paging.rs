@@ -139,7 +139,8 @@ pub struct Pager<D: PageDecoder = TypedDecoder> {
 /// reported a total (one before that); see [`Pager::pages_ahead`].
 pub const PAGES_AHEAD: usize = 2;
 
-/// How many pages ahead suit a pull into columns (`webcare::arrow`, the DataFrame exports):
+/// How many pages ahead a pull into columns fetches ([`ResultPager::next_batch`], the DataFrame
+/// exports), unless fetching ahead is off or set higher:
 /// there the decoding is the bottleneck, so more pages decode at once, and each page held ahead
 /// is columns, not results. A 100,000-result pull in pages of 500 took 0.48 / 0.34 / 0.29 /
 /// 0.26 / 0.24 s with 1 / 2 / 3 / 4 / 8 pages ahead.
@@ -334,13 +335,9 @@ impl<D: PageDecoder> Pager<D> {
     /// the server's latency, and hold more memory: about a page's response and its decoded rows
     /// each. A larger `n` counts as [`MAX_PAGES_AHEAD`].
     pub fn pages_ahead(mut self, n: usize) -> Pager<D> {
-        self.set_pages_ahead(n);
-        self
-    }
-
-    fn set_pages_ahead(&mut self, n: usize) {
         self.pages_ahead = n.min(MAX_PAGES_AHEAD);
         self.ahead.truncate(self.pages_ahead);
+        self
     }
 
     fn page_request(&self) -> (u64, u32) {
@@ -365,7 +362,8 @@ impl<D: PageDecoder> Pager<D> {
     }
 
     /// The pages after the caller's that should be in flight: up to `pages_ahead` once the
-    /// server has reported a total (none at or past it), else one; each assumed full.
+    /// server has reported a total (but none past the first at or beyond it: the total may be
+    /// stale, so the next page is always asked for), else one; each assumed full.
     fn pages_to_fetch_ahead(&self) -> Vec<(u64, u32)> {
         let depth = if self.known_total.is_some() {
             self.pages_ahead
@@ -636,16 +634,6 @@ impl ResultPager {
         flatten(self)
     }
 
-    /// Fetch up to `n` pages ahead from here on (offset paging; see [`Pager::pages_ahead`]).
-    pub fn set_pages_ahead(&mut self, n: usize) {
-        match self {
-            ResultPager::Offset(p) => p.set_pages_ahead(n),
-            #[cfg(feature = "arrow")]
-            ResultPager::Columnar(p) => p.set_pages_ahead(n),
-            ResultPager::Keyset(_) => {}
-        }
-    }
-
     /// Move the pager out, leaving a finished one in its place.
     #[cfg(feature = "arrow")]
     fn take(&mut self) -> ResultPager {
@@ -673,7 +661,16 @@ impl ResultPager {
         };
         if needs_switch {
             *self = match self.take() {
-                ResultPager::Offset(p) => ResultPager::Columnar(p.with_decoder(decoder.clone())),
+                // A pull into columns is bound by decoding: more pages ahead decode on more
+                // cores (unless fetching ahead was turned off).
+                ResultPager::Offset(p) => {
+                    let ahead = if p.pages_ahead == 0 {
+                        0
+                    } else {
+                        COLUMNAR_PAGES_AHEAD.max(p.pages_ahead)
+                    };
+                    ResultPager::Columnar(p.with_decoder(decoder.clone()).pages_ahead(ahead))
+                }
                 ResultPager::Columnar(p) => ResultPager::Columnar(p.with_decoder(decoder.clone())),
                 other => other,
             };

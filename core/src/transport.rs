@@ -346,8 +346,7 @@ mod tests {
     async fn a_body_in_pieces_is_read_whole() {
         let body: Vec<u8> = (0..300_000u32).map(|i| b'a' + (i % 26) as u8).collect();
         let pieces: Vec<Vec<u8>> = body.chunks(70_001).map(<[u8]>::to_vec).collect();
-        // With a length, and without one (read to the end), and with a length that is too
-        // small a hint to size the buffer by (chunked encoding carries no length).
+        // With a length (the buffer sized from it), then chunked (no length: the buffer grows).
         let with_len = format!(
             "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
             body.len()

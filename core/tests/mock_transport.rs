@@ -599,3 +599,25 @@ async fn pages_ahead_is_capped_and_a_caller_that_gives_up_waiting_loses_nothing(
         "the page was not asked for twice"
     );
 }
+
+#[cfg(feature = "arrow")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pull_into_columns_fetches_more_pages_ahead_unless_fetching_ahead_is_off() {
+    use webcare::paging::COLUMNAR_PAGES_AHEAD;
+    let decoder = webcare::arrow::ArrowDecoder::new(&[]);
+    for (prefetch, ahead) in [(true, COLUMNAR_PAGES_AHEAD), (false, 0)] {
+        let mock = paged_mock(Duration::from_millis(1), 2000, Some(2000));
+        let c = client(mock.clone());
+        let mut pager = match c
+            .results()
+            .pages("kpn", &Filter::new().limit(100), None, None)
+        {
+            webcare::ResultPager::Offset(p) => webcare::ResultPager::Offset(p.prefetch(prefetch)),
+            other => other,
+        };
+        let batch = pager.next_batch(&decoder).await.unwrap().unwrap();
+        assert_eq!(batch.num_rows(), 100);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(mock.count("/results/"), 1 + ahead, "prefetch {prefetch}");
+    }
+}
