@@ -238,7 +238,7 @@ struct BodyPool {
 
 const POOLED_MIN: usize = 64 << 10;
 const POOLED_MAX: usize = 8 << 20;
-const POOL_BYTES: usize = 8 << 20;
+const POOL_BYTES: usize = 4 << 20;
 
 static BODY_POOL: BodyPool = BodyPool::new();
 
