@@ -60,7 +60,7 @@ def timed(fn: Callable[[], Any], reps: int) -> tuple[list[float], Any]:
     times, out = [], None
     for _ in range(reps):
         # Free the last run's frame before the clock starts: `out = fn()` would free it inside
-        # the timed call (a million Python strings for a default-dtype frame).
+        # the timed region (a million Python strings for a default-dtype frame).
         out = None
         t = time.perf_counter()
         out = fn()
