@@ -618,6 +618,9 @@ pub enum ResultPager {
     /// switches an offset pager to).
     #[cfg(feature = "arrow")]
     Columnar(Pager<crate::arrow::ArrowDecoder>),
+    /// By offset, writing each page as normalized JSON text (what [`ResultPager::next_json`]
+    /// switches an offset pager to).
+    Json(Pager<crate::json::JsonDecoder>),
 }
 
 impl ResultPager {
@@ -635,12 +638,13 @@ impl ResultPager {
     }
 
     /// Move the pager out, leaving a finished one in its place.
-    #[cfg(feature = "arrow")]
     fn take(&mut self) -> ResultPager {
         let client = match self {
             ResultPager::Offset(p) => p.client.clone(),
             ResultPager::Keyset(k) => k.client.clone(),
+            #[cfg(feature = "arrow")]
             ResultPager::Columnar(p) => p.client.clone(),
+            ResultPager::Json(p) => p.client.clone(),
         };
         let finished = KeysetPager::new(client, "", &Filter::default(), 0, Some(0));
         std::mem::replace(self, ResultPager::Keyset(finished))
@@ -655,11 +659,15 @@ impl ResultPager {
         decoder: &crate::arrow::ArrowDecoder,
     ) -> Result<Option<arrow_array::RecordBatch>> {
         let needs_switch = match self {
-            ResultPager::Offset(_) => true,
+            ResultPager::Offset(_) | ResultPager::Json(_) => true,
             ResultPager::Columnar(p) => p.decoder().extra() != decoder.extra(),
             ResultPager::Keyset(_) => false,
         };
         if needs_switch {
+            *self = match self.take() {
+                ResultPager::Json(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
+                other => other,
+            };
             *self = match self.take() {
                 // A pull into columns is bound by decoding: more pages ahead decode on more
                 // cores (unless fetching ahead was turned off).
@@ -681,31 +689,73 @@ impl ResultPager {
                 None => Ok(None),
                 Some(page) => crate::arrow::batch_with(&page.results, decoder.extra()).map(Some),
             },
-            ResultPager::Offset(p) => match p.next_page().await? {
+            ResultPager::Offset(_) | ResultPager::Json(_) => Err(crate::Error::new(
+                crate::ErrorKind::Server,
+                "internal: the offset pager was not switched to columns",
+            )),
+        }
+    }
+
+    /// The next page as normalized JSON text ([`crate::json::JsonRows`] in `layout`), or
+    /// `None` when done. Offset pages are written straight from the response (an offset pager
+    /// switches to that from here on, keeping its pages ahead); keyset pages are decoded into
+    /// results first. What the Node binding streams: one text per page instead of a JS object
+    /// built property by property for each result.
+    pub async fn next_json(
+        &mut self,
+        layout: crate::json::Layout,
+    ) -> Result<Option<RowsPage<crate::json::JsonRows>>> {
+        let needs_switch = match self {
+            ResultPager::Json(p) => p.decoder().layout != layout,
+            ResultPager::Keyset(_) => false,
+            _ => true,
+        };
+        if needs_switch {
+            let decoder = crate::json::JsonDecoder { layout };
+            *self = match self.take() {
+                ResultPager::Offset(p) => ResultPager::Json(p.with_decoder(decoder)),
+                #[cfg(feature = "arrow")]
+                ResultPager::Columnar(p) => ResultPager::Json(p.with_decoder(decoder)),
+                ResultPager::Json(p) => ResultPager::Json(p.with_decoder(decoder)),
+                keyset => keyset,
+            };
+        }
+        match self {
+            ResultPager::Json(p) => p.next_rows().await,
+            ResultPager::Keyset(k) => match k.next_page().await? {
                 None => Ok(None),
-                Some(page) => crate::arrow::batch_with(&page.results, decoder.extra()).map(Some),
+                Some(page) => Ok(Some(RowsPage {
+                    rows: crate::json::JsonRows::from_results(&page.results, layout)?,
+                    offset: page.offset,
+                    limit: page.limit,
+                    total: page.total,
+                })),
             },
+            _ => Err(crate::Error::new(
+                crate::ErrorKind::Server,
+                "internal: the offset pager was not switched to JSON pages",
+            )),
         }
     }
 }
 
 impl NextPage for ResultPager {
     async fn next_page(&mut self) -> Result<Option<Page>> {
-        #[cfg(feature = "arrow")]
-        if matches!(self, ResultPager::Columnar(_)) {
+        // Back to typed decoding after `next_batch` or `next_json`.
+        if !matches!(self, ResultPager::Offset(_) | ResultPager::Keyset(_)) {
             *self = match self.take() {
+                #[cfg(feature = "arrow")]
                 ResultPager::Columnar(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
+                ResultPager::Json(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
                 other => other,
             };
         }
         match self {
             ResultPager::Offset(p) => p.next_page().await,
             ResultPager::Keyset(p) => p.next_page().await,
-            #[cfg(feature = "arrow")]
-            // Switched back to typed decoding just above.
-            ResultPager::Columnar(_) => Err(crate::Error::new(
+            _ => Err(crate::Error::new(
                 crate::ErrorKind::Server,
-                "internal: the columnar pager was not switched to typed pages",
+                "internal: the pager was not switched to typed pages",
             )),
         }
     }

@@ -621,3 +621,60 @@ async fn a_pull_into_columns_fetches_more_pages_ahead_unless_fetching_ahead_is_o
         assert_eq!(mock.count("/results/"), 1 + ahead, "prefetch {prefetch}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_pager_gives_json_pages_and_switches_between_page_kinds_where_it_is() {
+    use webcare::json::{JsonRows, Layout};
+    use webcare::NextPage;
+    fn values(rows: JsonRows) -> Vec<serde_json::Value> {
+        let text = rows.into_arrays(usize::MAX).concat();
+        serde_json::from_slice(&text).unwrap()
+    }
+    let mock = paged_mock(Duration::from_millis(1), 45, Some(45));
+    let c = client(mock.clone());
+    let mut pager = c
+        .results()
+        .pages("kpn", &Filter::new().limit(10), None, None);
+    // JSON objects: what the typed page gives, in the normalized shape.
+    let first = pager.next_json(Layout::Objects).await.unwrap().unwrap();
+    assert_eq!((first.offset, first.limit, first.total), (0, 10, Some(45)));
+    let typed = c
+        .results()
+        .pager("kpn", &Filter::new().limit(10), None)
+        .next_page()
+        .await
+        .unwrap()
+        .unwrap();
+    let expected = values(JsonRows::from_results(&typed.results, Layout::Objects).unwrap());
+    assert_eq!(values(first.rows), expected);
+    // Typed, then positional rows (uniqueId first), then columns: each goes on where the last
+    // one stopped.
+    let second = pager.next_page().await.unwrap().unwrap();
+    let ids: Vec<u64> = second.results.iter().map(|r| r.unique_id).collect();
+    assert_eq!(ids, (11..=20).collect::<Vec<u64>>());
+    let third = pager.next_json(Layout::Rows).await.unwrap().unwrap();
+    let ids: Vec<u64> = values(third.rows)
+        .iter()
+        .map(|r| r[0].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, (21..=30).collect::<Vec<u64>>());
+    #[cfg(feature = "arrow")]
+    {
+        let batch = pager
+            .next_batch(&webcare::arrow::ArrowDecoder::new(&[]))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(batch.num_rows(), 10);
+    }
+    #[cfg(not(feature = "arrow"))]
+    pager.next_page().await.unwrap().unwrap();
+    let last = pager.next_json(Layout::Objects).await.unwrap().unwrap();
+    let ids: Vec<u64> = values(last.rows)
+        .iter()
+        .map(|r| r["uniqueId"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, (41..=45).collect::<Vec<u64>>());
+    assert!(pager.next_json(Layout::Objects).await.unwrap().is_none());
+    assert!(pager.next_page().await.unwrap().is_none());
+}

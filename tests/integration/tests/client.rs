@@ -321,6 +321,28 @@ async fn pager_and_keyset_pager_see_every_result_once() {
     assert!(seen.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(keyset.last_id(), *seen.last().unwrap());
 
+    // JSON pages (what the Node binding streams): the typed pages in the normalized shape, by
+    // keyset and by offset.
+    let values = |rows: webcare::json::JsonRows| -> Vec<serde_json::Value> {
+        serde_json::from_slice(&rows.into_arrays(usize::MAX).concat()).unwrap()
+    };
+    let layout = webcare::json::Layout::Objects;
+    for since in [Some(0), None] {
+        let f = Filter::new().limit(300);
+        let mut json = c.results().pages(&profile, &f, since, Some(700));
+        let mut typed = c.results().pages(&profile, &f, since, Some(700));
+        let mut n = 0;
+        while let Some(page) = typed.next_page().await.unwrap() {
+            let rows = webcare::json::JsonRows::from_results(&page.results, layout).unwrap();
+            let got = json.next_json(layout).await.unwrap().unwrap();
+            assert_eq!((got.offset, got.limit), (page.offset, page.limit));
+            assert_eq!(values(got.rows), values(rows), "since {since:?}");
+            n += page.results.len();
+        }
+        assert_eq!(n, 700);
+        assert!(json.next_json(layout).await.unwrap().is_none());
+    }
+
     let capped: Vec<_> = c
         .results()
         .pager(&profile, &Filter::new().limit(7), Some(20))
