@@ -251,8 +251,19 @@ export declare class NativeClient {
 
 /** Pages of a search (use `client.results(...)` instead). */
 export declare class NativePager {
-  /** The next page of results, or `null` when done. */
-  nextPage(opts?: CallOptions | undefined | null): Promise<Array<WebcareResult> | null>
+  /** The next page of results as positional rows (`NativeRows`), or `null` when done. */
+  nextPage(opts?: CallOptions | undefined | null): Promise<NativeRows | null>
+}
+
+/**
+ * A page of a stream (use `client.results(...)` instead): its results as positional rows (see
+ * `resultRowLayout()`), held as JSON array texts of about 64 KiB at most and parsed one at a
+ * time as the wrapper asks, so the JS heap holds a part's objects at a time rather than a
+ * page's.
+ */
+export declare class NativeRows {
+  /** The rows of the next part, or `null` after the last one. */
+  next(): Array<Array<unknown>> | null
 }
 
 /** New results of a search (use `client.watch(...)` instead). */

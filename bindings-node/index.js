@@ -14,7 +14,7 @@ const { fromNative, abortError } = errors
 // Results from rows
 
 /**
- * Search pages cross from the addon with each result as a positional array (no keys to encode
+ * Search and stream pages cross from the addon with each result as a positional array (no keys to encode
  * or to parse: `JSON.parse` does a quarter less work). This builds the object from such a row:
  * the always-present fields first, then the optional ones that are set, in the addon's order
  * (`resultRowLayout()`), which is the order of every other result object the package returns.
@@ -303,19 +303,35 @@ class ResultsIterable {
     this.#options = options
   }
 
-  /** The pages, as arrays of results. The iterable can be consumed once. */
-  async * pages () {
+  /** The addon's pages (`NativeRows`: positional rows, parsed a part at a time). */
+  async * #native () {
     if (this.#started) throw new Error('this results iterable was already consumed; call client.results() again')
     this.#started = true
     for (;;) {
-      const page = await call(this.#options, (o) => this.#pager.nextPage(o))
-      if (page === null) return
+      const rows = await call(this.#options, (o) => this.#pager.nextPage(o))
+      if (rows === null) return
+      yield rows
+    }
+  }
+
+  /** The pages, as arrays of results. The iterable can be consumed once. */
+  async * pages () {
+    for await (const rows of this.#native()) {
+      const page = []
+      for (let part = rows.next(); part !== null; part = rows.next()) {
+        for (let i = 0; i < part.length; i++) page.push(resultFromRow(part[i]))
+      }
       yield page
     }
   }
 
   async * [Symbol.asyncIterator] () {
-    for await (const page of this.pages()) yield * page
+    // A part's objects at a time, not a page's: the JS heap holds less between collections.
+    for await (const rows of this.#native()) {
+      for (let part = rows.next(); part !== null; part = rows.next()) {
+        for (let i = 0; i < part.length; i++) yield resultFromRow(part[i])
+      }
+    }
   }
 
   /** Every result in one array. */

@@ -12,10 +12,12 @@
 //! text to V8's `JSON.parse` on the JS thread. A search page's results cross as positional rows
 //! (`webcare::json::Layout::Rows`), which the wrapper turns into those objects.
 
+use std::collections::VecDeque;
 use std::ptr;
 
 use napi::bindgen_prelude::ToNapiValue;
 use napi::sys;
+use napi::Env;
 use napi_derive::napi;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
@@ -23,7 +25,7 @@ use serde_json::{Map, Value};
 
 use webcare::json::{JsonRows, Layout, ResultJson};
 
-use crate::promise::check;
+use crate::promise::{check, RawValue};
 
 /// Ids are 64-bit in the core; JavaScript numbers hold them exactly up to 2^53.
 pub fn id_num(v: u64) -> f64 {
@@ -104,60 +106,6 @@ pub struct WebcareResult {
     pub like_available: bool,
     /// Every field the client does not name, as served.
     pub extra: Map<String, Value>,
-}
-
-fn values<T: serde::Serialize>(items: &[T]) -> Vec<Value> {
-    items
-        .iter()
-        .map(|i| serde_json::to_value(i).unwrap_or(Value::Null))
-        .collect()
-}
-
-impl From<webcare::WebcareResult> for WebcareResult {
-    fn from(r: webcare::WebcareResult) -> Self {
-        WebcareResult {
-            unique_id: id_num(r.unique_id),
-            search_id: r.search_id.map(id_num),
-            timestamp: r.timestamp_ms().map(|t| t as f64),
-            source_name: r.source_kind().map(|s| s.as_str().to_string()),
-            tags_list: values(&r.tags_list),
-            activities: values(&r.activities),
-            available_connections: values(&r.available_connections),
-            default_connection: r.default_connection.map(id_num),
-            case_id: r.case_id,
-            person_id: r.person_id,
-            profile_id: r.profile_id,
-            link: r.link,
-            title: r.title,
-            subtitle: r.subtitle,
-            description: r.description,
-            image: r.image,
-            image_link: r.image_link,
-            time: r.time,
-            private: r.private,
-            own: r.own,
-            source: r.source,
-            result_type: r.result_type,
-            status: r.status,
-            sentiment: r.sentiment,
-            checked: r.checked,
-            bookmarked: r.bookmarked,
-            tbrank: r.tbrank,
-            replies: r.replies,
-            notes: r.notes,
-            draft: r.draft,
-            reply_prefix: r.reply_prefix,
-            reply_suffix: r.reply_suffix,
-            reply_available: r.reply_available,
-            like_available: r.like_available,
-            extra: r.extra,
-        }
-    }
-}
-
-/// Convert a list of core results (the pages of a stream: see `NativePager::next_page`).
-pub fn results(items: Vec<webcare::WebcareResult>) -> Vec<WebcareResult> {
-    items.into_iter().map(WebcareResult::from).collect()
 }
 
 /// A result with its conversation context (`client.result(id)`).
@@ -341,6 +289,41 @@ unsafe fn parse_text(
         )?;
     }
     Ok(out)
+}
+
+/// A page of a stream (use `client.results(...)` instead): its results as positional rows (see
+/// `resultRowLayout()`), held as JSON array texts of about 64 KiB at most and parsed one at a
+/// time as the wrapper asks, so the JS heap holds a part's objects at a time rather than a
+/// page's.
+#[napi]
+pub struct NativeRows {
+    parts: VecDeque<Vec<u8>>,
+}
+
+impl NativeRows {
+    pub fn new(rows: JsonRows) -> NativeRows {
+        NativeRows {
+            parts: rows.into_arrays(PART_BYTES).into(),
+        }
+    }
+}
+
+#[napi]
+impl NativeRows {
+    /// The rows of the next part, or `null` after the last one.
+    #[napi(catch_unwind, ts_return_type = "Array<Array<unknown>> | null")]
+    pub fn next(&mut self, env: Env) -> napi::Result<RawValue> {
+        let raw = env.raw();
+        let mut out = ptr::null_mut();
+        // SAFETY: napi calls on the JS thread (a napi method); each part is a whole JSON array.
+        unsafe {
+            match self.parts.pop_front() {
+                None => check(sys::napi_get_null(raw, &mut out), "napi_get_null")?,
+                Some(text) => out = parse_text(raw, json_parse(raw)?, &text)?,
+            }
+        }
+        Ok(RawValue(out))
+    }
 }
 
 /// The size after which a list text is closed (well below `JSON.parse`'s 100 KiB pretenuring).

@@ -19,7 +19,7 @@ use napi::sys;
 use napi::{Env, JsError};
 
 /// A JavaScript value already created (the promise a call returns).
-pub struct RawValue(sys::napi_value);
+pub struct RawValue(pub(crate) sys::napi_value);
 
 impl ToNapiValue for RawValue {
     unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {

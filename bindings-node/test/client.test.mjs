@@ -60,8 +60,9 @@ test('search returns one page with camelCase results', async () => {
 })
 
 test('a search result is the same object, keys in the same order, on every path', async () => {
-  // search pages cross as positional rows, single results as JSON objects, stream pages as
-  // napi objects: all three must give equal objects with one key order (one hidden class).
+  // search and stream pages cross as positional rows (stream pages parsed a part at a time),
+  // single results as JSON objects: all must give equal objects with one key order (one hidden
+  // class).
   const page = await client.search(search.name, { limit: 20 })
   const streamed = []
   for await (const r of client.results(search.name, { limit: 20 }, { limit: 20 })) streamed.push(r)

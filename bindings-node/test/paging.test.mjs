@@ -45,3 +45,23 @@ test('breaking out early and aborting a paged read', async () => {
   ac.abort()
   await assert.rejects(async () => { for await (const r of client.results(profile, {}, { signal: ac.signal })) assert.ok(r) }, AbortError)
 })
+
+test('a large stream page (parsed in several parts) gives the objects search gives', async () => {
+  const page = await client.search(profile, { limit: 300 })
+  assert.equal(page.results.length, 300)
+  const streamed = await client.results(profile, {}, { limit: 300, pageSize: 300 }).toArray()
+  assert.deepEqual(streamed, page.results)
+  streamed.forEach((r, i) => assert.deepEqual(Object.keys(r), Object.keys(page.results[i])))
+  const pages = []
+  for await (const p of client.results(profile, {}, { limit: 300, pageSize: 300 }).pages()) pages.push(p)
+  assert.deepEqual(pages, [page.results])
+  // By sinceId (keyset pages: decoded, then written as rows): the same objects a single read gives.
+  const since = Math.min(...page.results.map((r) => r.uniqueId)) - 1
+  const keyset = await client.results(profile, {}, { sinceId: since, limit: 300, pageSize: 300 }).toArray()
+  assert.equal(keyset.length, 300)
+  for (const r of keyset.slice(0, 10).concat(keyset.slice(-3))) {
+    const single = await client.result(r.uniqueId, { context: false })
+    assert.deepEqual(r, single)
+    assert.deepEqual(Object.keys(r), Object.keys(single))
+  }
+})
