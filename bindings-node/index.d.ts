@@ -257,7 +257,7 @@ export declare class NativePager {
 
 /**
  * A page of a stream (use `client.results(...)` instead): its results as positional rows (see
- * `resultRowLayout()`), held as JSON array texts of about 64 KiB at most and parsed one at a
+ * `resultRowLayout()`), held as JSON array texts of about 16 KiB at most and parsed one at a
  * time as the wrapper asks, so the JS heap holds a part's objects at a time rather than a
  * page's.
  */
