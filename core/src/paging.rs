@@ -698,7 +698,8 @@ impl ResultPager {
 
     /// The next page as normalized JSON text ([`crate::json::JsonRows`] in `layout`), or
     /// `None` when done. Offset pages are written straight from the response (an offset pager
-    /// switches to that from here on, keeping its pages ahead); keyset pages are decoded into
+    /// switches to that from here on, keeping its pages-ahead setting; pages already fetched
+    /// ahead with another decoder are fetched again); keyset pages are decoded into
     /// results first. What the Node binding streams: one text per page instead of a JS object
     /// built property by property for each result.
     pub async fn next_json(

@@ -230,14 +230,15 @@ fn split_origin(full: &str) -> Option<(&str, &str)> {
 /// having the kernel fault in (and zero) fresh pages for every one (this took a fifth of the
 /// client CPU of a 100k-result pull). Only buffers of [`POOLED_MIN`]..=[`POOLED_MAX`] bytes are
 /// kept, at most [`POOL_BYTES`] in all; smaller ones are left to the allocator, which reuses
-/// them on its own. The lock is only ever tried: a contended pool (or one whose lock a thread
-/// held when the process forked) means a fresh buffer, never a wait.
+/// them on its own. A body takes a kept buffer only if the buffer is at most a quarter larger
+/// than the body (more slack, `read_body` would shrink it away). The lock is only ever tried: a contended pool
+/// (or one whose lock a thread held when the process forked) means a fresh buffer, never a wait.
 struct BodyPool {
     bufs: Mutex<Vec<Vec<u8>>>,
 }
 
 const POOLED_MIN: usize = 64 << 10;
-const POOLED_MAX: usize = 8 << 20;
+const POOLED_MAX: usize = 2 << 20;
 const POOL_BYTES: usize = 4 << 20;
 
 static BODY_POOL: BodyPool = BodyPool::new();
@@ -249,12 +250,14 @@ impl BodyPool {
         }
     }
 
-    /// An empty buffer of at least `cap` bytes: the smallest kept one that is large enough, if any.
+    /// An empty buffer of at least `cap` bytes: the smallest kept one that is large enough and
+    /// at most a quarter larger, if any.
     fn take(&self, cap: usize) -> Vec<u8> {
         if (POOLED_MIN..=POOLED_MAX).contains(&cap) {
             if let Ok(mut bufs) = self.bufs.try_lock() {
+                let fits = |b: &Vec<u8>| (cap..=cap + cap / 4).contains(&b.capacity());
                 let best = (bufs.iter().enumerate())
-                    .filter(|(_, b)| b.capacity() >= cap)
+                    .filter(|(_, b)| fits(b))
                     .min_by_key(|(_, b)| b.capacity())
                     .map(|(i, _)| i);
                 if let Some(i) = best {
@@ -317,19 +320,24 @@ async fn read_body(
         return Ok(first);
     };
     // The length header only sizes the buffer up front (a lying server costs at most this).
-    let mut buf = pool.take(hint.min(64 << 20).max(first.len() + second.len()));
-    buf.extend_from_slice(&first);
+    // Owned by a `PooledBody` from here on, so a failed read gives the buffer back too.
+    let mut body = PooledBody {
+        buf: pool.take(hint.min(64 << 20).max(first.len() + second.len())),
+        pool,
+    };
+    body.buf.extend_from_slice(&first);
     drop(first);
-    buf.extend_from_slice(&second);
+    body.buf.extend_from_slice(&second);
     drop(second);
     while let Some(chunk) = resp.chunk().await.map_err(|e| classify(&e))? {
-        buf.extend_from_slice(&chunk);
+        body.buf.extend_from_slice(&chunk);
     }
+    let buf = &mut body.buf;
     // Without a length (or past the cap) the buffer grew by doubling: do not keep the slack.
     if buf.capacity() - buf.len() > buf.len() / 4 {
         buf.shrink_to_fit();
     }
-    Ok(Bytes::from_owner(PooledBody { buf, pool }))
+    Ok(Bytes::from_owner(body))
 }
 
 impl Transport for ReqwestTransport {
@@ -470,20 +478,23 @@ mod tests {
         pool.give(b);
         pool.give(a);
         // The smallest kept buffer that fits, emptied.
-        let got = pool.take(150_000);
+        let got = pool.take(160_000);
         assert_eq!((got.as_ptr(), got.len()), (pa, 0));
-        // None fits: a fresh one, and the kept one stays; a small body never takes a kept one.
+        // None fits: a fresh one, and the kept one stays; a small body never takes a kept one,
+        // nor one more than a quarter larger than it (it would shrink it away).
         let big = pool.take(700_000);
         assert!(big.capacity() >= 700_000 && big.as_ptr() != pb);
         assert_eq!(pool.take(1_000).capacity(), 1_000);
+        let fresh = pool.take(400_000);
+        assert_ne!(fresh.as_ptr(), pb);
         assert_eq!(held(&pool), 1);
         let kept = pool.take(500_000);
         assert_eq!(kept.as_ptr(), pb);
         // At most POOL_BYTES in all.
-        for _ in 0..3 {
-            pool.give(Vec::with_capacity(POOLED_MAX));
+        for _ in 0..6 {
+            pool.give(Vec::with_capacity(1 << 20));
         }
-        assert_eq!(held(&pool), POOL_BYTES / POOLED_MAX);
+        assert_eq!(held(&pool), POOL_BYTES >> 20);
     }
 
     #[tokio::test]

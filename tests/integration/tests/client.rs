@@ -335,7 +335,10 @@ async fn pager_and_keyset_pager_see_every_result_once() {
         while let Some(page) = typed.next_page().await.unwrap() {
             let rows = webcare::json::JsonRows::from_results(&page.results, layout).unwrap();
             let got = json.next_json(layout).await.unwrap().unwrap();
-            assert_eq!((got.offset, got.limit), (page.offset, page.limit));
+            assert_eq!(
+                (got.offset, got.limit, got.total),
+                (page.offset, page.limit, page.total)
+            );
             assert_eq!(values(got.rows), values(rows), "since {since:?}");
             n += page.results.len();
         }
