@@ -327,9 +327,12 @@ class ResultsIterable {
 
   async * [Symbol.asyncIterator] () {
     // A part's objects at a time, not a page's: the JS heap holds less between collections.
+    // An abort is seen between parts, not only when the next page is asked for.
+    const signal = this.#options.signal
     for await (const rows of this.#native()) {
       for (let part = rows.next(); part !== null; part = rows.next()) {
         for (let i = 0; i < part.length; i++) yield resultFromRow(part[i])
+        if (signal && signal.aborted) throw abortError(signal)
       }
     }
   }
@@ -695,6 +698,7 @@ module.exports = {
   // The native layer (low level; the classes above wrap it).
   NativeClient: native.NativeClient,
   NativePager: native.NativePager,
+  NativeRows: native.NativeRows,
   NativeWatcher: native.NativeWatcher,
   cancelCall: native.cancelCall,
   filterRender: native.filterRender,

@@ -26,6 +26,7 @@ export const {
   AbortError,
   NativeClient,
   NativePager,
+  NativeRows,
   NativeWatcher,
   cancelCall,
   resultRowLayout,

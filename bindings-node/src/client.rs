@@ -401,8 +401,8 @@ impl NativePager {
     // A page crosses as JSON text written straight from the response on a runtime thread
     // (`ResultPager::next_json`), and the wrapper parses it a part (`STREAM_PART_BYTES`) at a
     // time as the iterator reaches it. Streaming 1,000,000 results (pages of 500) took 30-34 s when each
-    // result was built property by property with napi calls, and takes 12-13 s as text, with
-    // RSS growth 36-41 MB (33-47 MB before). Parsing a whole page at once grew RSS by 58-60 MB:
+    // result was built property by property with napi calls, and takes 10-13 s as text, with
+    // RSS growth 35-41 MB (33-47 MB before). Parsing a whole page at once grew RSS by 58-60 MB:
     // a page of objects alive at a time lets V8 grow its young generation.
     // No page is fetched ahead: one page ahead took 7 s but grew RSS by 47-52 MB, and a stream
     // of 1,000,000 results must stay under 50 MB.

@@ -1,16 +1,16 @@
 //! Core models to JavaScript objects (camelCase, numbers instead of BigInt, unknown fields in
 //! `extra`).
 //!
-//! The `#[napi(object)]` structs declare the JavaScript shapes (and the TypeScript types); only
-//! the pages of a stream cross through them (see `NativePager::next_page`). Other results
-//! do not cross field by field (one napi call per property, and each property name interned
+//! The `#[napi(object)]` structs declare the JavaScript shapes (and the TypeScript types); no
+//! result crosses through them. Results do not cross field by field (one napi call per property, and each property name interned
 //! again, made a search of 500 results spend most of its time on the JS thread): the core writes
 //! them as JSON on the runtime thread (`webcare::json`: a search page straight from the
 //! response, without typed results), in exactly the shape napi-rs gives those structs (the
 //! always-present fields in declaration order, then the optional ones that are set, in
 //! declaration order; absent optional fields are left out, not `null`), and [`Json`] hands the
-//! text to V8's `JSON.parse` on the JS thread. A search page's results cross as positional rows
-//! (`webcare::json::Layout::Rows`), which the wrapper turns into those objects.
+//! text to V8's `JSON.parse` on the JS thread. The results of a search page and of a stream's
+//! pages ([`NativeRows`]) cross as positional rows (`webcare::json::Layout::Rows`), which the
+//! wrapper turns into those objects.
 
 use std::collections::VecDeque;
 use std::ptr;
@@ -26,11 +26,6 @@ use serde_json::{Map, Value};
 use webcare::json::{JsonRows, Layout, ResultJson};
 
 use crate::promise::{check, RawValue};
-
-/// Ids are 64-bit in the core; JavaScript numbers hold them exactly up to 2^53.
-pub fn id_num(v: u64) -> f64 {
-    v as f64
-}
 
 /// One result: a message, post, comment or private message.
 #[napi(object)]

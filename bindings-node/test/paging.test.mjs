@@ -65,3 +65,15 @@ test('a large stream page (parsed in several parts) gives the objects search giv
     assert.deepEqual(Object.keys(r), Object.keys(single))
   }
 })
+
+test('an abort in the middle of a page stops the iterator at the next part', async () => {
+  const ac = new AbortController()
+  let n = 0
+  await assert.rejects(async () => {
+    for await (const r of client.results(profile, {}, { pageSize: 300, limit: 300, signal: ac.signal })) {
+      assert.ok(r)
+      if (++n === 1) ac.abort()
+    }
+  }, AbortError)
+  assert.ok(n < 100, `${n} results after the abort`)
+})
