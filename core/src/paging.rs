@@ -650,6 +650,18 @@ impl ResultPager {
         std::mem::replace(self, ResultPager::Keyset(finished))
     }
 
+    /// Back to typed decoding, for an offset pager that `next_batch` or `next_json` switched.
+    fn switch_to_typed(&mut self) {
+        if !matches!(self, ResultPager::Offset(_) | ResultPager::Keyset(_)) {
+            *self = match self.take() {
+                #[cfg(feature = "arrow")]
+                ResultPager::Columnar(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
+                ResultPager::Json(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
+                other => other,
+            };
+        }
+    }
+
     /// The next page as one Arrow record batch (standard columns plus `decoder`'s extra
     /// fields), or `None` when done. Offset pages are decoded straight into columns (an offset
     /// pager switches to that from here on); keyset pages are decoded into results first.
@@ -664,10 +676,9 @@ impl ResultPager {
             ResultPager::Keyset(_) => false,
         };
         if needs_switch {
-            *self = match self.take() {
-                ResultPager::Json(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
-                other => other,
-            };
+            if matches!(self, ResultPager::Json(_)) {
+                self.switch_to_typed();
+            }
             *self = match self.take() {
                 // A pull into columns is bound by decoding: more pages ahead decode on more
                 // cores (unless fetching ahead was turned off).
@@ -742,15 +753,7 @@ impl ResultPager {
 
 impl NextPage for ResultPager {
     async fn next_page(&mut self) -> Result<Option<Page>> {
-        // Back to typed decoding after `next_batch` or `next_json`.
-        if !matches!(self, ResultPager::Offset(_) | ResultPager::Keyset(_)) {
-            *self = match self.take() {
-                #[cfg(feature = "arrow")]
-                ResultPager::Columnar(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
-                ResultPager::Json(p) => ResultPager::Offset(p.with_decoder(TypedDecoder)),
-                other => other,
-            };
-        }
+        self.switch_to_typed();
         match self {
             ResultPager::Offset(p) => p.next_page().await,
             ResultPager::Keyset(p) => p.next_page().await,
