@@ -231,8 +231,9 @@ fn split_origin(full: &str) -> Option<(&str, &str)> {
 /// client CPU of a 100k-result pull). Only buffers of [`POOLED_MIN`]..=[`POOLED_MAX`] bytes are
 /// kept, at most [`POOL_BYTES`] in all; smaller ones are left to the allocator, which reuses
 /// them on its own. A body takes a kept buffer only if the buffer is at most a quarter larger
-/// than the body (more slack, `read_body` would shrink it away). The lock is only ever tried: a contended pool
-/// (or one whose lock a thread held when the process forked) means a fresh buffer, never a wait.
+/// than the body (with more slack, `read_body` would shrink it away). The lock is only ever
+/// tried: a contended pool (or one whose lock a thread held when the process forked) means a
+/// fresh buffer, never a wait.
 struct BodyPool {
     bufs: Mutex<Vec<Vec<u8>>>,
 }
