@@ -14,11 +14,11 @@ const { fromNative, abortError } = errors
 // Results from rows
 
 /**
- * Search and stream pages cross from the addon with each result as a positional array (no keys to encode
- * or to parse: `JSON.parse` does a quarter less work). This builds the object from such a row:
- * the always-present fields first, then the optional ones that are set, in the addon's order
- * (`resultRowLayout()`), which is the order of every other result object the package returns.
- * Compiled once from that list, so the two cannot drift apart.
+ * Search and stream pages cross from the addon with each result as a positional array (no keys
+ * to encode or to parse: `JSON.parse` does a quarter less work). This builds the object from such
+ * a row: the always-present fields first, then the optional ones that are set, in the addon's
+ * order (`resultRowLayout()`), which is the order of every other result object the package
+ * returns. Compiled once from that list, so the two cannot drift apart.
  */
 const resultFromRow = (() => {
   const { fields, required } = native.resultRowLayout()
