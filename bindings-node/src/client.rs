@@ -353,8 +353,8 @@ impl NativeClient {
         let max = max_results.map(|m| uint_arg("limit", m)).transpose()?;
         let since_id = since_id.map(|s| uint_arg("sinceId", s)).transpose()?;
         let kind = match self.inner.results().pages(&profile, &f, since_id, max) {
-            // Pages ahead: see `NativePager`.
-            ResultPager::Offset(p) => ResultPager::Offset(p.pages_ahead(STREAM_PAGES_AHEAD)),
+            // No page fetched ahead: see `NativePager`.
+            ResultPager::Offset(p) => ResultPager::Offset(p.prefetch(false)),
             k => k,
         };
         Ok(NativePager {
@@ -386,9 +386,6 @@ impl NativeClient {
     }
 }
 
-/// How many pages a stream fetches ahead of the JS thread (see `NativePager`: none).
-const STREAM_PAGES_AHEAD: usize = 0;
-
 /// Pages of a search (use `client.results(...)` instead).
 #[napi]
 pub struct NativePager {
@@ -400,9 +397,9 @@ impl NativePager {
     /// The next page of results as positional rows (`NativeRows`), or `null` when done.
     // A page crosses as JSON text written straight from the response on a runtime thread
     // (`ResultPager::next_json`), and the wrapper parses it a part (`STREAM_PART_BYTES`) at a
-    // time as the iterator reaches it. Streaming 1,000,000 results (pages of 500) took 30-34 s when each
-    // result was built property by property with napi calls, and takes 10-13 s as text, with
-    // RSS growth 35-41 MB (33-47 MB before). Parsing a whole page at once grew RSS by 58-60 MB:
+    // time as the iterator reaches it. Streaming 1,000,000 results (pages of 500) took 30-34 s
+    // when each result was built property by property with napi calls, and takes 10-13 s as
+    // text, with RSS growth 35-41 MB (33-47 MB before). Parsing a whole page at once grew RSS by 58-60 MB:
     // a page of objects alive at a time lets V8 grow its young generation.
     // No page is fetched ahead: one page ahead took 7 s but grew RSS by 47-52 MB, and a stream
     // of 1,000,000 results must stay under 50 MB.
