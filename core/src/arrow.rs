@@ -34,6 +34,8 @@ use crate::model::{self, parse_time_ms, WebcareResult};
 use crate::sentiment::SentimentClass;
 use crate::transport::HttpResponse;
 
+mod scan;
+
 /// The standard columns of a results table, in order.
 pub fn schema() -> SchemaRef {
     static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
@@ -164,7 +166,18 @@ pub fn decode_search_batch(
     extra: &[String],
 ) -> Result<(RecordBatch, Option<u64>)> {
     // About a kilobyte per result: a capacity hint so the builders rarely grow.
-    let mut cols = Columns::new(resp.body.len() / 1024, extra.len());
+    let rows = resp.body.len() / 1024;
+    // First the byte scanner, for the shape the API serves (no extra columns: those are kept as
+    // JSON values, which only the serde walk builds).
+    if extra.is_empty() {
+        if let Ok(text) = std::str::from_utf8(&resp.body) {
+            let mut cols = Columns::new(rows, 0);
+            if let Some(total) = scan::scan_search(text, &mut cols) {
+                return Ok((cols.finish(schema_with(extra))?, total));
+            }
+        }
+    }
+    let mut cols = Columns::new(rows, extra.len());
     let mut sink = ColumnSink {
         cols: &mut cols,
         extra,
