@@ -172,7 +172,7 @@ pub fn decode_search_batch(
     if extra.is_empty() {
         if let Ok(text) = std::str::from_utf8(&resp.body) {
             let mut cols = Columns::new(rows, 0);
-            if let Some(total) = scan::scan_search(text, &mut cols) {
+            if let Some(total) = crate::model::scan::scan_search(text, &mut cols) {
                 return Ok((cols.finish(schema_with(extra))?, total));
             }
         }

@@ -35,6 +35,7 @@ use crate::model::de::{
 };
 use crate::model::fields::{field, texts, DRAFT, F, TEXT_KEYS, TIME};
 use crate::model::page_de::{walk_search, Key, ResultSink};
+use crate::model::scan::{scan_search, Cursor, RowReader};
 use crate::model::{parse_time_ms, Activity, Connection, Tag, WebcareResult};
 use crate::paging::{PageDecoder, Rows};
 use crate::transport::HttpResponse;
@@ -261,11 +262,19 @@ pub fn decode_search_json(
     path: &str,
     layout: Layout,
 ) -> Result<(JsonRows, Option<u64>)> {
-    let mut sink = JsonSink {
-        // The output is about as long as the input.
+    // The output is about as long as the input.
+    let sink = || JsonSink {
         rows: JsonRows::with_capacity(resp.body.len() + resp.body.len() / 8, layout),
         extra: Vec::new(),
     };
+    // First the byte scanner (`crate::model::scan`), then the serde walk, then the typed decoder.
+    if let Ok(text) = std::str::from_utf8(&resp.body) {
+        let mut sink = sink();
+        if let Some(total) = scan_search(text, &mut sink) {
+            return Ok((sink.rows, total));
+        }
+    }
+    let mut sink = sink();
     match walk_search(&resp.body, &mut sink) {
         Some(total) => Ok((sink.rows, total)),
         None => {
@@ -294,6 +303,93 @@ impl ResultSink for JsonSink {
             .map_err(D::Error::custom)?;
         self.rows.ends.push(self.rows.text.len());
         Ok(())
+    }
+}
+
+impl<'a> RowReader<'a> for JsonSink {
+    /// `RowSeed`'s rules for the values the scanner reads without doubt.
+    fn row(&mut self, c: &mut Cursor<'a>) -> Option<()> {
+        c.expect(b'{')?;
+        self.extra.clear();
+        let mut r = Row::default();
+        let mut expected = 0;
+        if c.first(b'}')? {
+            loop {
+                let (f, key) = c.row_key(&mut expected)?;
+                let sc = &mut r.scalars;
+                match f {
+                    None => {
+                        // Copied under `extra` as written (a key with escapes: the serde walk).
+                        let Cow::Borrowed(key) = key else {
+                            return None;
+                        };
+                        let raw = c.raw()?;
+                        if !self.extra.is_empty() {
+                            self.extra.push(b',');
+                        }
+                        self.extra.push(b'"');
+                        self.extra.extend_from_slice(key.as_bytes());
+                        self.extra.extend_from_slice(b"\":");
+                        self.extra.extend_from_slice(raw.as_bytes());
+                    }
+                    Some(F::UniqueId) => {
+                        sc.unique_id = c.uint()?;
+                        r.has_id = true;
+                    }
+                    Some(F::SearchId) => sc.search_id = c.opt_uint()?,
+                    Some(F::Private) => sc.private = c.flag()?,
+                    Some(F::Own) => sc.own = c.flag()?,
+                    Some(F::Source) => sc.source = c.int()?,
+                    Some(F::Type) => sc.result_type = c.int()?,
+                    Some(F::Status) => sc.status = c.int()?,
+                    Some(F::Sentiment) => sc.sentiment = c.int()?,
+                    Some(F::Checked) => sc.checked = c.flag()?,
+                    Some(F::Bookmarked) => sc.bookmarked = c.flag()?,
+                    Some(F::Tbrank) => sc.tbrank = c.opt_int()?,
+                    Some(F::DefaultConnection) => sc.default_connection = c.opt_uint()?,
+                    Some(F::ReplyAvailable) => sc.reply_available = c.flag()?,
+                    Some(F::LikeAvailable) => sc.like_available = c.flag()?,
+                    Some(F::TagsList) => {
+                        r.tags = list_from_raw(c.raw()?, Shape::Objects(TAG), TagList).ok()?
+                    }
+                    Some(F::Activities) => {
+                        r.activities =
+                            list_from_raw(c.raw()?, Shape::Objects(ACTIVITY), ActivityList).ok()?
+                    }
+                    Some(F::Replies) => {
+                        r.replies =
+                            list_from_raw(c.raw()?, Shape::Strings, StringListLenient).ok()?
+                    }
+                    Some(F::Notes) => {
+                        r.notes = list_from_raw(c.raw()?, Shape::Strings, StringListLenient).ok()?
+                    }
+                    Some(F::AvailableConnections) => {
+                        r.connections =
+                            list_from_raw(c.raw()?, Shape::Objects(CONNECTION), ConnectionList)
+                                .ok()?
+                    }
+                    Some(F::Text(i)) => {
+                        let text = match c.peek()? {
+                            b'"' => Some(ReadText::Literal(c.str_literal()?)),
+                            _ => c.null().map(|()| None)?,
+                        };
+                        *r.texts.get_mut(i)? = text;
+                    }
+                }
+                if !c.next(b'}')? {
+                    break;
+                }
+            }
+        }
+        if !r.has_id {
+            return None;
+        }
+        self.rows.separate();
+        r.view(&self.extra)
+            .write(&mut self.rows.text, self.rows.layout)
+            .ok()?;
+        self.rows.ends.push(self.rows.text.len());
+        Some(())
     }
 }
 
@@ -579,13 +675,23 @@ where
     S: for<'x> DeserializeSeed<'x, Value = Vec<T>>,
 {
     let raw: &'de RawValue = map.next_value()?;
-    let raw = raw.get();
+    list_from_raw(raw.get(), shape, seed).map_err(A::Error::custom)
+}
+
+/// A list field from its text: as is when canonical, else its items by `seed`.
+fn list_from_raw<'de, T, S>(
+    raw: &'de str,
+    shape: Shape,
+    seed: S,
+) -> serde_json::Result<ReadList<'de, T>>
+where
+    S: for<'x> DeserializeSeed<'x, Value = Vec<T>>,
+{
     if canonical(raw, shape) {
         return Ok(ReadList::Raw(raw));
     }
     let mut de = serde_json::Deserializer::from_str(raw);
-    let items = seed.deserialize(&mut de).map_err(A::Error::custom)?;
-    Ok(ReadList::Typed(items))
+    Ok(ReadList::Typed(seed.deserialize(&mut de)?))
 }
 
 /// The form of a value that the typed decoder keeps as is and serializes back to the same text.
@@ -803,5 +909,24 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
             return Err(A::Error::missing_field("uniqueId"));
         }
         Ok(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn the_byte_scanner_takes_a_sandbox_page_whole() {
+        let body = include_str!("../benches/data/page500.json");
+        for layout in [Layout::Objects, Layout::Rows] {
+            let mut sink = JsonSink {
+                rows: JsonRows::with_capacity(0, layout),
+                extra: Vec::new(),
+            };
+            assert!(scan_search(body, &mut sink).expect("taken").is_some());
+            assert_eq!(sink.rows.len(), 500);
+        }
     }
 }

@@ -9,7 +9,10 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use support::{both, one_list_field_per_result, page, resp, result, scalar};
+use support::{
+    both, damaged_sandbox_page, one_list_field_per_result, page, resp, result,
+    sandbox_pages_with_odd_values, scalar,
+};
 use webcare::decode::decode_search;
 use webcare::json::{decode_search_json, JsonRows, Layout, REQUIRED_FIELDS, ROW_FIELDS};
 use webcare::paging::Rows;
@@ -309,5 +312,22 @@ proptest! {
             replies,
         );
         agree(body.as_bytes());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    /// Sandbox-shaped pages with bytes changed, removed or added: the byte scanner never takes
+    /// what the typed decoder refuses, and what it takes transcodes the same.
+    #[test]
+    fn damaged_sandbox_pages_transcode_the_same(body in damaged_sandbox_page()) {
+        agree(&body);
+    }
+}
+
+#[test]
+fn sandbox_pages_with_odd_values_transcode_the_same() {
+    for body in sandbox_pages_with_odd_values() {
+        assert!(agree(body.as_bytes()).is_some(), "{body}");
     }
 }

@@ -4,6 +4,7 @@
 pub(crate) mod de;
 pub(crate) mod fields;
 pub(crate) mod page_de;
+pub(crate) mod scan;
 
 use std::collections::BTreeMap;
 

@@ -204,3 +204,92 @@ pub fn one_list_field_per_result() -> impl Strategy<Value = Vec<u8>> {
         serde_json::to_vec(&json!({ "data": { "results": results } })).unwrap()
     })
 }
+
+/// The sandbox page cut to its first `n` (at most 3) results, keys in the order the API writes
+/// them (which the byte scanner expects first).
+pub fn sandbox_results(n: usize) -> Vec<u8> {
+    static PAGE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let mut v = PAGE
+        .get_or_init(|| {
+            let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("benches/data/page500.json");
+            let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+            let results = v["data"]["results"].as_object_mut().unwrap();
+            *results = results
+                .iter()
+                .take(3)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            v
+        })
+        .clone();
+    assert!(n <= 3);
+    let results = v["data"]["results"].as_object_mut().unwrap();
+    *results = results
+        .iter()
+        .take(n)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    serde_json::to_vec(&v).unwrap()
+}
+
+/// A three-result sandbox page with one to three bytes changed, removed or added (broken JSON,
+/// odd values, other keys).
+pub fn damaged_sandbox_page() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop::sample::select(b"\"\\,:{}[]0-.eE1n tu\x01\xc3x".to_vec());
+    prop::collection::vec((any::<prop::sample::Index>(), 0u8..3, byte), 1..4).prop_map(|edits| {
+        let mut body = sandbox_results(3);
+        for (at, how, byte) in edits {
+            let i = at.index(body.len());
+            match how {
+                0 => body[i] = byte,
+                1 => {
+                    body.remove(i);
+                }
+                _ => body.insert(i, byte),
+            }
+        }
+        body
+    })
+}
+
+/// Two-result sandbox pages, each with one value in a form the lenient rules take (valid for
+/// the typed decoder).
+pub fn sandbox_pages_with_odd_values() -> Vec<String> {
+    let body = String::from_utf8(sandbox_results(2)).unwrap();
+    [
+        (r#""private":true"#, r#""private":"yes""#),
+        (r#""own":0"#, r#""own":null"#),
+        (r#""source":3"#, r#""source":"3""#),
+        (r#""tbrank":3"#, r#""tbrank":2.0"#),
+        (r#""searchId":1"#, r#""searchId":-1"#),
+        (r#""title":"#, r#""title":12,"x":"#),
+        (
+            r#""description":"#,
+            r#""description":"Caf\u00e9 \"quoted\"","d2":"#,
+        ),
+        (r#""uniqueId":"#, r#""unique\u0049d":"#),
+        (r#""language":"#, r#""lang\u0075age":"#),
+        (r#""replies":[]"#, r#""replies":[null,1,"2"]"#),
+        (r#""replies":[]"#, r#""replies":null"#),
+        (r#""notes":[]"#, r#""notes":[[1]]"#),
+        (r#""tagsList":["#, r#""tagsList":[{"name":null},"#),
+        (
+            r#""availableConnections":["#,
+            r#""availableConnections":[7,"#,
+        ),
+        (
+            r#""handler":null"#,
+            r#""handler":{"a":[1,2.5,-0,"x",true]}"#,
+        ),
+        (r#""handler":null"#, r#""handler":1E5"#),
+        (r#""status":1"#, r#""status":1,"status":2"#),
+        (r#""time":""#, r#""time":"not a time","t":""#),
+    ]
+    .iter()
+    .map(|(from, to)| {
+        assert!(body.contains(from), "{from}");
+        body.replacen(from, to, 1)
+    })
+    .collect()
+}
