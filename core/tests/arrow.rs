@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use support::{
     both, damaged_sandbox_page, one_list_field_per_result, page, resp, result,
-    sandbox_pages_with_odd_values,
+    sandbox_pages_with_odd_values, REPEATED_ENVELOPE_FIELDS,
 };
 use webcare::arrow::{batch_with, decode_search_batch};
 
@@ -88,6 +88,10 @@ fn odd_envelopes_fall_back_to_the_typed_decoder() {
         r#"{"data":{"results":[{"title":"no id"}]}}"#,
     ] {
         agree(body.as_bytes(), &extras());
+    }
+    for body in REPEATED_ENVELOPE_FIELDS {
+        agree(body.as_bytes(), &extras());
+        agree(body.as_bytes(), &[]);
     }
 }
 

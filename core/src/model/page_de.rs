@@ -75,6 +75,7 @@ impl<'de, S: ResultSink> Visitor<'de> for EnvelopeSeed<'_, S> {
         let mut total = None;
         let mut status: Option<String> = None;
         let mut seen_data = false;
+        let mut seen_status = false;
         while let Some(key) = map.next_key_seed(Key)? {
             match key.as_ref() {
                 "data" if !seen_data => {
@@ -83,7 +84,12 @@ impl<'de, S: ResultSink> Visitor<'de> for EnvelopeSeed<'_, S> {
                 }
                 // A second `data` would replace the first: leave that to the typed decoder.
                 "data" => return Err(A::Error::custom("duplicate data")),
-                "status" => status = map.next_value()?,
+                // The typed decoder refuses a repeated `status` (and `data`, `results`, `total`).
+                "status" if !seen_status => {
+                    seen_status = true;
+                    status = map.next_value()?;
+                }
+                "status" => return Err(A::Error::custom("duplicate status")),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -111,6 +117,7 @@ impl<'de, S: ResultSink> Visitor<'de> for DataSeed<'_, S> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<u64>, A::Error> {
         let mut total = None;
         let mut seen_results = false;
+        let mut seen_total = false;
         while let Some(key) = map.next_key_seed(Key)? {
             match key.as_ref() {
                 "results" if !seen_results => {
@@ -118,7 +125,11 @@ impl<'de, S: ResultSink> Visitor<'de> for DataSeed<'_, S> {
                     map.next_value_seed(ResultsSeed(&mut *self.0))?;
                 }
                 "results" => return Err(A::Error::custom("duplicate results")),
-                "total" => total = map.next_value::<Option<u64>>()?,
+                "total" if !seen_total => {
+                    seen_total = true;
+                    total = map.next_value::<Option<u64>>()?;
+                }
+                "total" => return Err(A::Error::custom("duplicate total")),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

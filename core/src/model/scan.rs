@@ -91,6 +91,7 @@ pub(crate) fn scan_search<'a, R: RowReader<'a>>(
     let mut total = None;
     let mut status = None;
     let mut seen_data = false;
+    let mut seen_status = false;
     if c.first(b'}')? {
         loop {
             let key = c.key()?;
@@ -99,9 +100,12 @@ pub(crate) fn scan_search<'a, R: RowReader<'a>>(
                     seen_data = true;
                     total = data(&mut c, rows)?;
                 }
-                "status" => status = c.opt_str()?,
-                // A second `data` replaces the first in the typed decoder.
-                "data" => return None,
+                "status" if !seen_status => {
+                    seen_status = true;
+                    status = c.opt_str()?;
+                }
+                // The typed decoder refuses a repeated `data` or `status`.
+                "data" | "status" => return None,
                 _ => c.skip(MAX_DEPTH)?,
             }
             if !c.next(b'}')? {
@@ -119,6 +123,7 @@ fn data<'a, R: RowReader<'a>>(c: &mut Cursor<'a>, rows: &mut R) -> Option<Option
     c.expect(b'{')?;
     let mut total = None;
     let mut seen_results = false;
+    let mut seen_total = false;
     if c.first(b'}')? {
         loop {
             let key = c.key()?;
@@ -127,8 +132,12 @@ fn data<'a, R: RowReader<'a>>(c: &mut Cursor<'a>, rows: &mut R) -> Option<Option
                     seen_results = true;
                     results(c, rows)?;
                 }
-                "results" => return None,
-                "total" => total = c.opt_uint()?,
+                "total" if !seen_total => {
+                    seen_total = true;
+                    total = c.opt_uint()?;
+                }
+                // The typed decoder refuses a repeated `results` or `total`.
+                "results" | "total" => return None,
                 _ => c.skip(MAX_DEPTH)?,
             }
             if !c.next(b'}')? {
@@ -571,6 +580,15 @@ mod tests {
             (r#"{"data":{"results":[]},}"#, None),
             (r#"{"data":{"results":[7]}}"#, Some((1, None))),
             (r#"{"data":{"results":[]},"m":1e5}"#, None),
+            (
+                r#"{"data":{"results":[]},"messages":[],"messages":[]}"#,
+                Some((0, None)),
+            ),
+            (
+                r#"{"status":"SUCCES","data":{"results":[]},"status":"SUCCES"}"#,
+                None,
+            ),
+            (r#"{"data":{"results":[],"total":1,"total":2}}"#, None),
         ] {
             assert_eq!(count(body), taken, "{body}");
         }

@@ -293,3 +293,14 @@ pub fn sandbox_pages_with_odd_values() -> Vec<String> {
     })
     .collect()
 }
+
+/// Envelopes with a repeated field the typed decoder refuses (`status`), or reads only on its
+/// slow path (`total`), though their results are fine: the fast decoders leave them to it (found
+/// by the `fast_decoders` fuzz target: they took the last `status`).
+pub const REPEATED_ENVELOPE_FIELDS: &[&str] = &[
+    r#"{"data":{"results":[{"uniqueId":1}]},"status":"SUCCES","status":"SUCCES"}"#,
+    r#"{"status":"SUCCES","data":{"results":[{"uniqueId":1}]},"status":"ERROR"}"#,
+    r#"{"data":{"results":[{"uniqueId":1}]},"messages":[],"status":"x","messages":[],"status":"SUCCES"}"#,
+    r#"{"data":{"results":[{"uniqueId":1}],"total":1,"total":2}}"#,
+    r#"{"data":{"results":[{"uniqueId":1}],"total":1,"total":2},"messages":[],"messages":[]}"#,
+];
