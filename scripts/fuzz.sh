@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(filter_parse decode_envelope sandbox_request)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(filter_parse decode_envelope sandbox_request fast_decoders)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 cd fuzz
