@@ -313,74 +313,68 @@ impl<'a> RowReader<'a> for JsonSink {
         self.extra.clear();
         let mut r = Row::default();
         let mut expected = 0;
-        if c.first(b'}')? {
-            loop {
-                let (f, key) = c.row_key(&mut expected)?;
-                let sc = &mut r.scalars;
-                match f {
-                    None => {
-                        // Copied under `extra` as written (a key with escapes: the serde walk).
-                        let Cow::Borrowed(key) = key else {
-                            return None;
-                        };
-                        let raw = c.raw()?;
-                        if !self.extra.is_empty() {
-                            self.extra.push(b',');
-                        }
-                        self.extra.push(b'"');
-                        self.extra.extend_from_slice(key.as_bytes());
-                        self.extra.extend_from_slice(b"\":");
-                        self.extra.extend_from_slice(raw.as_bytes());
+        c.each(b'}', |c| {
+            let (f, key) = c.row_key(&mut expected)?;
+            let sc = &mut r.scalars;
+            match f {
+                None => {
+                    // Copied under `extra` as written (a key with escapes: the serde walk).
+                    let Cow::Borrowed(key) = key else {
+                        return None;
+                    };
+                    let raw = c.raw()?;
+                    if !self.extra.is_empty() {
+                        self.extra.push(b',');
                     }
-                    Some(F::UniqueId) => {
-                        sc.unique_id = c.uint()?;
-                        r.has_id = true;
-                    }
-                    Some(F::SearchId) => sc.search_id = c.opt_uint()?,
-                    Some(F::Private) => sc.private = c.flag()?,
-                    Some(F::Own) => sc.own = c.flag()?,
-                    Some(F::Source) => sc.source = c.int()?,
-                    Some(F::Type) => sc.result_type = c.int()?,
-                    Some(F::Status) => sc.status = c.int()?,
-                    Some(F::Sentiment) => sc.sentiment = c.int()?,
-                    Some(F::Checked) => sc.checked = c.flag()?,
-                    Some(F::Bookmarked) => sc.bookmarked = c.flag()?,
-                    Some(F::Tbrank) => sc.tbrank = c.opt_int()?,
-                    Some(F::DefaultConnection) => sc.default_connection = c.opt_uint()?,
-                    Some(F::ReplyAvailable) => sc.reply_available = c.flag()?,
-                    Some(F::LikeAvailable) => sc.like_available = c.flag()?,
-                    Some(F::TagsList) => {
-                        r.tags = list_from_raw(c.raw()?, Shape::Objects(TAG), TagList).ok()?
-                    }
-                    Some(F::Activities) => {
-                        r.activities =
-                            list_from_raw(c.raw()?, Shape::Objects(ACTIVITY), ActivityList).ok()?
-                    }
-                    Some(F::Replies) => {
-                        r.replies =
-                            list_from_raw(c.raw()?, Shape::Strings, StringListLenient).ok()?
-                    }
-                    Some(F::Notes) => {
-                        r.notes = list_from_raw(c.raw()?, Shape::Strings, StringListLenient).ok()?
-                    }
-                    Some(F::AvailableConnections) => {
-                        r.connections =
-                            list_from_raw(c.raw()?, Shape::Objects(CONNECTION), ConnectionList)
-                                .ok()?
-                    }
-                    Some(F::Text(i)) => {
-                        let text = match c.peek()? {
-                            b'"' => Some(ReadText::Literal(c.str_literal()?)),
-                            _ => c.null().map(|()| None)?,
-                        };
-                        *r.texts.get_mut(i)? = text;
-                    }
+                    self.extra.push(b'"');
+                    self.extra.extend_from_slice(key.as_bytes());
+                    self.extra.extend_from_slice(b"\":");
+                    self.extra.extend_from_slice(raw.as_bytes());
                 }
-                if !c.next(b'}')? {
-                    break;
+                Some(F::UniqueId) => {
+                    sc.unique_id = c.uint()?;
+                    r.has_id = true;
+                }
+                Some(F::SearchId) => sc.search_id = c.opt_uint()?,
+                Some(F::Private) => sc.private = c.flag()?,
+                Some(F::Own) => sc.own = c.flag()?,
+                Some(F::Source) => sc.source = c.int()?,
+                Some(F::Type) => sc.result_type = c.int()?,
+                Some(F::Status) => sc.status = c.int()?,
+                Some(F::Sentiment) => sc.sentiment = c.int()?,
+                Some(F::Checked) => sc.checked = c.flag()?,
+                Some(F::Bookmarked) => sc.bookmarked = c.flag()?,
+                Some(F::Tbrank) => sc.tbrank = c.opt_int()?,
+                Some(F::DefaultConnection) => sc.default_connection = c.opt_uint()?,
+                Some(F::ReplyAvailable) => sc.reply_available = c.flag()?,
+                Some(F::LikeAvailable) => sc.like_available = c.flag()?,
+                Some(F::TagsList) => {
+                    r.tags = list_from_raw(c.raw()?, Shape::Objects(TAG), TagList).ok()?
+                }
+                Some(F::Activities) => {
+                    r.activities =
+                        list_from_raw(c.raw()?, Shape::Objects(ACTIVITY), ActivityList).ok()?
+                }
+                Some(F::Replies) => {
+                    r.replies = list_from_raw(c.raw()?, Shape::Strings, StringListLenient).ok()?
+                }
+                Some(F::Notes) => {
+                    r.notes = list_from_raw(c.raw()?, Shape::Strings, StringListLenient).ok()?
+                }
+                Some(F::AvailableConnections) => {
+                    r.connections =
+                        list_from_raw(c.raw()?, Shape::Objects(CONNECTION), ConnectionList).ok()?
+                }
+                Some(F::Text(i)) => {
+                    let text = match c.peek()? {
+                        b'"' => Some(ReadText::Literal(c.str_literal()?)),
+                        _ => c.null().map(|()| None)?,
+                    };
+                    *r.texts.get_mut(i)? = text;
                 }
             }
-        }
+            Some(())
+        })?;
         if !r.has_id {
             return None;
         }

@@ -13,52 +13,48 @@ impl<'a> RowReader<'a> for Columns {
         c.expect(b'{')?;
         let mut r = Row::default();
         let mut expected = 0;
-        if c.first(b'}')? {
-            loop {
-                let (f, _) = c.row_key(&mut expected)?;
-                match f {
-                    Some(F::UniqueId) => r.unique_id = Some(c.uint()?),
-                    Some(F::SearchId) => r.search_id = c.opt_uint()?,
-                    Some(F::Text(i)) => {
-                        let v = c.opt_str()?;
-                        match i {
-                            0 => r.case_id = v,
-                            1 => r.person_id = v,
-                            2 => r.profile_id = v,
-                            3 => r.link = v,
-                            4 => r.title = v,
-                            5 => r.subtitle = v,
-                            6 => r.description = v,
-                            TIME => r.time = v,
-                            _ => {} // no column
-                        }
+        c.each(b'}', |c| {
+            let (f, _) = c.row_key(&mut expected)?;
+            match f {
+                Some(F::UniqueId) => r.unique_id = Some(c.uint()?),
+                Some(F::SearchId) => r.search_id = c.opt_uint()?,
+                Some(F::Text(i)) => {
+                    let v = c.opt_str()?;
+                    match i {
+                        0 => r.case_id = v,
+                        1 => r.person_id = v,
+                        2 => r.profile_id = v,
+                        3 => r.link = v,
+                        4 => r.title = v,
+                        5 => r.subtitle = v,
+                        6 => r.description = v,
+                        TIME => r.time = v,
+                        _ => {} // no column
                     }
-                    Some(F::Private) => r.private = c.flag()?,
-                    Some(F::Own) => r.own = c.flag()?,
-                    Some(F::Source) => r.source = c.int()?,
-                    Some(F::Type) => r.result_type = c.int()?,
-                    Some(F::Status) => r.status = c.int()?,
-                    Some(F::Sentiment) => r.sentiment = c.int()?,
-                    Some(F::Checked) => r.checked = c.flag()?,
-                    Some(F::Bookmarked) => r.bookmarked = c.flag()?,
-                    Some(F::Tbrank) => r.tbrank = c.opt_int()?,
-                    Some(F::TagsList) => r.tags = tags(c)?,
-                    Some(F::Activities) => objects(c, activity)?,
-                    Some(F::Replies) => r.replies = count_items(c)?,
-                    Some(F::Notes) => {
-                        count_items(c)?;
-                    }
-                    Some(F::AvailableConnections) => objects(c, connection)?,
-                    Some(F::DefaultConnection) => r.default_connection = c.opt_uint()?,
-                    Some(F::ReplyAvailable) => r.reply_available = c.flag()?,
-                    Some(F::LikeAvailable) => r.like_available = c.flag()?,
-                    None => c.skip(MAX_DEPTH)?,
                 }
-                if !c.next(b'}')? {
-                    break;
+                Some(F::Private) => r.private = c.flag()?,
+                Some(F::Own) => r.own = c.flag()?,
+                Some(F::Source) => r.source = c.int()?,
+                Some(F::Type) => r.result_type = c.int()?,
+                Some(F::Status) => r.status = c.int()?,
+                Some(F::Sentiment) => r.sentiment = c.int()?,
+                Some(F::Checked) => r.checked = c.flag()?,
+                Some(F::Bookmarked) => r.bookmarked = c.flag()?,
+                Some(F::Tbrank) => r.tbrank = c.opt_int()?,
+                Some(F::TagsList) => r.tags = tags(c)?,
+                Some(F::Activities) => objects(c, activity)?,
+                Some(F::Replies) => r.replies = count_items(c)?,
+                Some(F::Notes) => {
+                    count_items(c)?;
                 }
+                Some(F::AvailableConnections) => objects(c, connection)?,
+                Some(F::DefaultConnection) => r.default_connection = c.opt_uint()?,
+                Some(F::ReplyAvailable) => r.reply_available = c.flag()?,
+                Some(F::LikeAvailable) => r.like_available = c.flag()?,
+                None => c.skip(MAX_DEPTH)?,
             }
-        }
+            Some(())
+        })?;
         r.unique_id?;
         self.push_row(r, std::iter::empty());
         Some(())
@@ -73,31 +69,23 @@ fn tags<'a>(c: &mut Cursor<'a>) -> Option<Vec<Cow<'a, str>>> {
         return Some(names);
     }
     c.expect(b'[')?;
-    if c.first(b']')? {
-        loop {
-            c.expect(b'{')?;
-            let mut name = Cow::Borrowed("");
-            if c.first(b'}')? {
-                loop {
-                    let key = c.key()?;
-                    match key.as_ref() {
-                        "id" => {
-                            c.opt_int()?;
-                        }
-                        "name" => name = c.opt_str()?.unwrap_or(Cow::Borrowed("")),
-                        _ => c.skip(MAX_DEPTH)?,
-                    }
-                    if !c.next(b'}')? {
-                        break;
-                    }
+    c.each(b']', |c| {
+        c.expect(b'{')?;
+        let mut name = Cow::Borrowed("");
+        c.each(b'}', |c| {
+            let key = c.key()?;
+            match key.as_ref() {
+                "id" => {
+                    c.opt_int()?;
                 }
+                "name" => name = c.opt_str()?.unwrap_or(Cow::Borrowed("")),
+                _ => c.skip(MAX_DEPTH)?,
             }
-            names.push(name);
-            if !c.next(b']')? {
-                break;
-            }
-        }
-    }
+            Some(())
+        })?;
+        names.push(name);
+        Some(())
+    })?;
     Some(names)
 }
 
@@ -106,50 +94,40 @@ fn tags<'a>(c: &mut Cursor<'a>) -> Option<Vec<Cow<'a, str>>> {
 fn activity(c: &mut Cursor<'_>) -> Option<()> {
     const KNOWN: [&str; 6] = ["id", "resultId", "actor", "activity", "subject", "time"];
     let mut seen = [false; KNOWN.len()];
-    if c.first(b'}')? {
-        loop {
-            let key = c.key()?;
-            match KNOWN.iter().position(|k| *k == key) {
-                Some(i) if std::mem::replace(&mut seen[i], true) => return None,
-                Some(0..=3) => {
-                    c.opt_int()?;
-                }
-                Some(_) => {
-                    c.opt_str()?;
-                }
-                None => c.skip(MAX_DEPTH)?,
+    c.each(b'}', |c| {
+        let key = c.key()?;
+        match KNOWN.iter().position(|k| *k == key) {
+            Some(i) if std::mem::replace(&mut seen[i], true) => return None,
+            Some(0..=3) => {
+                c.opt_int()?;
             }
-            if !c.next(b'}')? {
-                break;
+            Some(_) => {
+                c.opt_str()?;
             }
+            None => c.skip(MAX_DEPTH)?,
         }
-    }
-    Some(())
+        Some(())
+    })
 }
 
 /// One connection object's fields (`super::CheckConnection`).
 fn connection(c: &mut Cursor<'_>) -> Option<()> {
-    if c.first(b'}')? {
-        loop {
-            let key = c.key()?;
-            match key.as_ref() {
-                "id" => {
-                    c.uint()?;
-                }
-                "source" => {
-                    c.opt_int()?;
-                }
-                "name" => {
-                    c.opt_str()?;
-                }
-                _ => c.skip(MAX_DEPTH)?,
+    c.each(b'}', |c| {
+        let key = c.key()?;
+        match key.as_ref() {
+            "id" => {
+                c.uint()?;
             }
-            if !c.next(b'}')? {
-                break;
+            "source" => {
+                c.opt_int()?;
             }
+            "name" => {
+                c.opt_str()?;
+            }
+            _ => c.skip(MAX_DEPTH)?,
         }
-    }
-    Some(())
+        Some(())
+    })
 }
 
 /// A list of strings and integers (or null): how many items are not null.
@@ -159,24 +137,20 @@ fn count_items(c: &mut Cursor<'_>) -> Option<usize> {
     }
     c.expect(b'[')?;
     let mut n = 0;
-    if c.first(b']')? {
-        loop {
-            match c.peek()? {
-                b'"' => {
-                    c.str()?;
-                    n += 1;
-                }
-                b'n' => c.null()?,
-                _ => {
-                    c.int()?;
-                    n += 1;
-                }
+    c.each(b']', |c| {
+        match c.peek()? {
+            b'"' => {
+                c.str()?;
+                n += 1;
             }
-            if !c.next(b']')? {
-                break;
+            b'n' => c.null()?,
+            _ => {
+                c.int()?;
+                n += 1;
             }
         }
-    }
+        Some(())
+    })?;
     Some(n)
 }
 
@@ -186,16 +160,10 @@ fn objects<'a>(c: &mut Cursor<'a>, item: fn(&mut Cursor<'a>) -> Option<()>) -> O
         return c.null();
     }
     c.expect(b'[')?;
-    if c.first(b']')? {
-        loop {
-            c.expect(b'{')?;
-            item(c)?;
-            if !c.next(b']')? {
-                break;
-            }
-        }
-    }
-    Some(())
+    c.each(b']', |c| {
+        c.expect(b'{')?;
+        item(c)
+    })
 }
 
 #[cfg(test)]

@@ -92,27 +92,23 @@ pub(crate) fn scan_search<'a, R: RowReader<'a>>(
     let mut status = None;
     let mut seen_data = false;
     let mut seen_status = false;
-    if c.first(b'}')? {
-        loop {
-            let key = c.key()?;
-            match key.as_ref() {
-                "data" if !seen_data => {
-                    seen_data = true;
-                    total = data(&mut c, rows)?;
-                }
-                "status" if !seen_status => {
-                    seen_status = true;
-                    status = c.opt_str()?;
-                }
-                // The typed decoder refuses a repeated `data` or `status`.
-                "data" | "status" => return None,
-                _ => c.skip(MAX_DEPTH)?,
+    c.each(b'}', |c| {
+        let key = c.key()?;
+        match key.as_ref() {
+            "data" if !seen_data => {
+                seen_data = true;
+                total = data(c, rows)?;
             }
-            if !c.next(b'}')? {
-                break;
+            "status" if !seen_status => {
+                seen_status = true;
+                status = c.opt_str()?;
             }
+            // The typed decoder refuses a repeated `data` or `status`.
+            "data" | "status" => return None,
+            _ => c.skip(MAX_DEPTH)?,
         }
-    }
+        Some(())
+    })?;
     if !c.at_end() {
         return None;
     }
@@ -124,27 +120,23 @@ fn data<'a, R: RowReader<'a>>(c: &mut Cursor<'a>, rows: &mut R) -> Option<Option
     let mut total = None;
     let mut seen_results = false;
     let mut seen_total = false;
-    if c.first(b'}')? {
-        loop {
-            let key = c.key()?;
-            match key.as_ref() {
-                "results" if !seen_results => {
-                    seen_results = true;
-                    results(c, rows)?;
-                }
-                "total" if !seen_total => {
-                    seen_total = true;
-                    total = c.opt_uint()?;
-                }
-                // The typed decoder refuses a repeated `results` or `total`.
-                "results" | "total" => return None,
-                _ => c.skip(MAX_DEPTH)?,
+    c.each(b'}', |c| {
+        let key = c.key()?;
+        match key.as_ref() {
+            "results" if !seen_results => {
+                seen_results = true;
+                results(c, rows)?;
             }
-            if !c.next(b'}')? {
-                break;
+            "total" if !seen_total => {
+                seen_total = true;
+                total = c.opt_uint()?;
             }
+            // The typed decoder refuses a repeated `results` or `total`.
+            "results" | "total" => return None,
+            _ => c.skip(MAX_DEPTH)?,
         }
-    }
+        Some(())
+    })?;
     Some(total)
 }
 
@@ -152,28 +144,14 @@ fn results<'a, R: RowReader<'a>>(c: &mut Cursor<'a>, rows: &mut R) -> Option<()>
     match c.peek()? {
         b'{' => {
             c.i += 1;
-            if c.first(b'}')? {
-                loop {
-                    c.key()?;
-                    rows.row(c)?;
-                    if !c.next(b'}')? {
-                        break;
-                    }
-                }
-            }
-            Some(())
+            c.each(b'}', |c| {
+                c.key()?;
+                rows.row(c)
+            })
         }
         b'[' => {
             c.i += 1;
-            if c.first(b']')? {
-                loop {
-                    rows.row(c)?;
-                    if !c.next(b']')? {
-                        break;
-                    }
-                }
-            }
-            Some(())
+            c.each(b']', |c| rows.row(c))
         }
         _ => c.null(),
     }
@@ -219,7 +197,7 @@ impl<'a> Cursor<'a> {
 
     /// After an opening bracket: whether an item follows (else `close` is consumed).
     #[inline]
-    pub(crate) fn first(&mut self, close: u8) -> Option<bool> {
+    fn first(&mut self, close: u8) -> Option<bool> {
         if self.peek()? == close {
             self.i += 1;
             return Some(false);
@@ -227,9 +205,28 @@ impl<'a> Cursor<'a> {
         Some(true)
     }
 
+    /// After an opening bracket: each item up to `close` (for an object, `item` reads the key
+    /// and its value).
+    #[inline]
+    pub(crate) fn each(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Cursor<'a>) -> Option<()>,
+    ) -> Option<()> {
+        if self.first(close)? {
+            loop {
+                item(self)?;
+                if !self.next(close)? {
+                    break;
+                }
+            }
+        }
+        Some(())
+    }
+
     /// After an item: whether another follows (a comma) or the list ended (`close`).
     #[inline]
-    pub(crate) fn next(&mut self, close: u8) -> Option<bool> {
+    fn next(&mut self, close: u8) -> Option<bool> {
         match self.peek()? {
             b',' => {
                 self.i += 1;
@@ -419,28 +416,14 @@ impl<'a> Cursor<'a> {
             b'[' | b'{' if depth == 0 => None,
             b'[' => {
                 self.i += 1;
-                if self.first(b']')? {
-                    loop {
-                        self.skip(depth - 1)?;
-                        if !self.next(b']')? {
-                            break;
-                        }
-                    }
-                }
-                Some(())
+                self.each(b']', |c| c.skip(depth - 1))
             }
             b'{' => {
                 self.i += 1;
-                if self.first(b'}')? {
-                    loop {
-                        self.key()?;
-                        self.skip(depth - 1)?;
-                        if !self.next(b'}')? {
-                            break;
-                        }
-                    }
-                }
-                Some(())
+                self.each(b'}', |c| {
+                    c.key()?;
+                    c.skip(depth - 1)
+                })
             }
             _ => self.number(),
         }
