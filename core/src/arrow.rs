@@ -170,11 +170,9 @@ pub fn decode_search_batch(
     // First the byte scanner, for the shape the API serves (no extra columns: those are kept as
     // JSON values, which only the serde walk builds).
     if extra.is_empty() {
-        if let Ok(text) = std::str::from_utf8(&resp.body) {
-            let mut cols = Columns::new(rows, 0);
-            if let Some(total) = crate::model::scan::scan_search(text, &mut cols) {
-                return Ok((cols.finish(schema_with(extra))?, total));
-            }
+        let mut cols = Columns::new(rows, 0);
+        if let Some(total) = crate::model::scan::scan_search(&resp.body, &mut cols) {
+            return Ok((cols.finish(schema_with(extra))?, total));
         }
     }
     let mut cols = Columns::new(rows, extra.len());

@@ -263,18 +263,16 @@ pub fn decode_search_json(
     layout: Layout,
 ) -> Result<(JsonRows, Option<u64>)> {
     // The output is about as long as the input.
-    let sink = || JsonSink {
+    let new_sink = || JsonSink {
         rows: JsonRows::with_capacity(resp.body.len() + resp.body.len() / 8, layout),
         extra: Vec::new(),
     };
     // First the byte scanner (`crate::model::scan`), then the serde walk, then the typed decoder.
-    if let Ok(text) = std::str::from_utf8(&resp.body) {
-        let mut sink = sink();
-        if let Some(total) = scan_search(text, &mut sink) {
-            return Ok((sink.rows, total));
-        }
+    let mut sink = new_sink();
+    if let Some(total) = scan_search(&resp.body, &mut sink) {
+        return Ok((sink.rows, total));
     }
-    let mut sink = sink();
+    let mut sink = new_sink();
     match walk_search(&resp.body, &mut sink) {
         Some(total) => Ok((sink.rows, total)),
         None => {
@@ -913,7 +911,7 @@ mod tests {
 
     #[test]
     fn the_byte_scanner_takes_a_sandbox_page_whole() {
-        let body = include_str!("../benches/data/page500.json");
+        let body = include_bytes!("../benches/data/page500.json");
         for layout in [Layout::Objects, Layout::Rows] {
             let mut sink = JsonSink {
                 rows: JsonRows::with_capacity(0, layout),

@@ -63,7 +63,7 @@ pub(crate) fn text_mut(r: &mut WebcareResult, i: usize) -> Option<&mut Option<St
 }
 
 /// The fields the client names.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum F {
     UniqueId,
     SearchId,

@@ -83,28 +83,27 @@ pub(crate) trait RowReader<'a> {
 /// when it was taken whole and was a success, `None` to leave it to the serde walk (`rows` then
 /// holds a part: throw it away).
 pub(crate) fn scan_search<'a, R: RowReader<'a>>(
-    text: &'a str,
+    body: &'a [u8],
     rows: &mut R,
 ) -> Option<Option<u64>> {
-    let mut c = Cursor::new(text);
+    // Checked once for the whole body, so every slice between quotes is a `str`.
+    let mut c = Cursor::new(std::str::from_utf8(body).ok()?);
     c.expect(b'{')?;
     let mut total = None;
     let mut status = None;
     let mut seen_data = false;
     let mut seen_status = false;
+    // The typed decoder refuses a repeated `data` or `status`.
     c.each(b'}', |c| {
-        let key = c.key()?;
-        match key.as_ref() {
-            "data" if !seen_data => {
-                seen_data = true;
+        match c.key()?.as_ref() {
+            "data" => {
+                once(&mut seen_data)?;
                 total = data(c, rows)?;
             }
-            "status" if !seen_status => {
-                seen_status = true;
+            "status" => {
+                once(&mut seen_status)?;
                 status = c.opt_str()?;
             }
-            // The typed decoder refuses a repeated `data` or `status`.
-            "data" | "status" => return None,
             _ => c.skip(MAX_DEPTH)?,
         }
         Some(())
@@ -120,19 +119,17 @@ fn data<'a, R: RowReader<'a>>(c: &mut Cursor<'a>, rows: &mut R) -> Option<Option
     let mut total = None;
     let mut seen_results = false;
     let mut seen_total = false;
+    // The typed decoder refuses a repeated `results` or `total` (the latter on its fast path).
     c.each(b'}', |c| {
-        let key = c.key()?;
-        match key.as_ref() {
-            "results" if !seen_results => {
-                seen_results = true;
+        match c.key()?.as_ref() {
+            "results" => {
+                once(&mut seen_results)?;
                 results(c, rows)?;
             }
-            "total" if !seen_total => {
-                seen_total = true;
+            "total" => {
+                once(&mut seen_total)?;
                 total = c.opt_uint()?;
             }
-            // The typed decoder refuses a repeated `results` or `total`.
-            "results" | "total" => return None,
             _ => c.skip(MAX_DEPTH)?,
         }
         Some(())
@@ -157,6 +154,11 @@ fn results<'a, R: RowReader<'a>>(c: &mut Cursor<'a>, rows: &mut R) -> Option<()>
     }
 }
 
+/// The first time a field is met (`seen` is set): a repeated one gives the page up.
+pub(crate) fn once(seen: &mut bool) -> Option<()> {
+    (!std::mem::replace(seen, true)).then_some(())
+}
+
 /// A position in a JSON text. Every read gives `None` for what it does not take (malformed
 /// JSON included), and the walk then gives up.
 pub(crate) struct Cursor<'a> {
@@ -169,7 +171,7 @@ impl<'a> Cursor<'a> {
         Cursor { text, i: 0 }
     }
 
-    pub(crate) fn bytes(&self) -> &'a [u8] {
+    fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }
 
@@ -240,7 +242,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    pub(crate) fn word(&mut self, w: &[u8]) -> Option<()> {
+    fn word(&mut self, w: &[u8]) -> Option<()> {
         self.bytes()
             .get(self.i..)?
             .starts_with(w)
@@ -537,7 +539,7 @@ mod tests {
 
     fn count(body: &str) -> Option<(usize, Option<u64>)> {
         let mut n = Count(0);
-        scan_search(body, &mut n).map(|total| (n.0, total))
+        scan_search(body.as_bytes(), &mut n).map(|total| (n.0, total))
     }
 
     #[test]
@@ -574,6 +576,14 @@ mod tests {
             (r#"{"data":{"results":[],"total":1,"total":2}}"#, None),
         ] {
             assert_eq!(count(body), taken, "{body}");
+        }
+    }
+
+    #[test]
+    fn the_predicted_keys_name_the_fields_the_lookup_gives() {
+        for (quoted, f) in ROW_KEYS {
+            let key = std::str::from_utf8(&quoted[1..quoted.len() - 1]).unwrap();
+            assert_eq!(field(key), f, "{key}");
         }
     }
 
